@@ -1,0 +1,19 @@
+"""mock_insights: a faithful, fast in-memory mock of AWS CloudTrail Insights for boto3."""
+
+from __future__ import annotations
+
+from ._activation import DEFAULT_ACCOUNT_ID
+from ._mock import InsightsMock, mock_insights
+from ._version import __version__
+from .errors import MockInsightsError, NotStartedError, ServiceError, UnsupportedOperationError
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "InsightsMock",
+    "MockInsightsError",
+    "NotStartedError",
+    "ServiceError",
+    "UnsupportedOperationError",
+    "__version__",
+    "mock_insights",
+]

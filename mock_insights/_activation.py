@@ -1,0 +1,93 @@
+"""Process-wide activation: which mocks are active, the shared state, and the environment.
+
+Activation is reference counted. The outermost start creates fresh state and fakes the
+credentials; the outermost stop drops the state and restores the environment exactly. The hot
+path reads ``current`` only: ``None`` means inactive.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+from ._state import Backend
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY": "mock_insights"}
+_MANAGED_ENV = (*FAKE_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What one activation asks for."""
+
+    region: str | None
+    account_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Active:
+    """What the hook needs while active: the state and the account calls act as."""
+
+    backend: Backend
+    account_id: str
+
+
+current: Active | None = None
+_lock = threading.Lock()
+_stack: list[Settings] = []
+_saved_env: dict[str, str | None] = {}
+
+
+def _apply_environment() -> None:
+    """Fake credentials always; the innermost configured region, if any."""
+    for key in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        os.environ.pop(key, None)
+    os.environ.update(FAKE_CREDENTIALS)
+    region = next((s.region for s in reversed(_stack) if s.region), None)
+    _set_env("AWS_DEFAULT_REGION", region or _saved_env["AWS_DEFAULT_REGION"])
+
+
+def _set_env(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
+
+
+def push(settings: Settings) -> None:
+    """Activate one more mock; the first one creates fresh state."""
+    global current
+    with _lock:
+        if not _stack:
+            _saved_env.clear()
+            _saved_env.update({key: os.environ.get(key) for key in _MANAGED_ENV})
+            backend = Backend()
+        else:
+            assert current is not None
+            backend = current.backend
+        _stack.append(settings)
+        _apply_environment()
+        current = Active(backend, settings.account_id)
+
+
+def pop(settings: Settings) -> bool:
+    """Deactivate one mock; return False if it was not active."""
+    global current
+    with _lock:
+        for index in range(len(_stack) - 1, -1, -1):
+            if _stack[index] is settings:
+                del _stack[index]
+                break
+        else:
+            return False
+        if _stack:
+            assert current is not None
+            _apply_environment()
+            current = Active(current.backend, _stack[-1].account_id)
+        else:
+            current = None
+            for key, value in _saved_env.items():
+                _set_env(key, value)
+        return True

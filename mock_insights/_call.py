@@ -1,0 +1,23 @@
+"""What every operation handler receives besides its parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ._state import Backend
+
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """The caller's region and account, and the state the call acts on."""
+
+    region: str
+    account_id: str
+    backend: Backend
+
+
+Handler = Callable[[Call, Params], Params]

@@ -1,0 +1,173 @@
+"""Event selectors: validation, their normal form, and which events they make a trail log.
+
+The coverage computed here is what PutInsightSelectors checks its prerequisites against, for
+trails (basic or advanced selectors) and, through ``advanced_coverage``, for event data stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import _model
+from .errors import ServiceError
+
+Selector = dict[str, Any]
+
+# From the PutEventSelectors and AdvancedFieldSelector documentation in the model; these are
+# prose there, not enum shapes, so they cannot be read from botocore.
+BASIC_DATA_RESOURCE_TYPES = ("AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::S3::Object")
+EXCLUDABLE_MANAGEMENT_SOURCES = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
+ADVANCED_FIELDS = (
+    "eventCategory", "eventSource", "eventName", "eventType", "readOnly", "resources.type",
+    "resources.ARN", "errorCode", "userIdentity.arn", "vpcEndpointId",
+    "sessionCredentialFromConsole",
+)
+TRAIL_EVENT_CATEGORIES = ("Management", "Data", "NetworkActivity")
+OPERATORS = ("Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith")
+MAX_BASIC_SELECTORS = 5
+MAX_DATA_RESOURCES = 250
+MAX_ADVANCED_VALUES = 500
+
+DEFAULT_BASIC_SELECTORS: tuple[Selector, ...] = (
+    {
+        "ReadWriteType": "All",
+        "IncludeManagementEvents": True,
+        "DataResources": [],
+        "ExcludeManagementEventSources": [],
+    },
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Which kinds of events a set of selectors logs."""
+
+    management_read: bool
+    management_write: bool
+    data: bool
+
+
+def _invalid(message: str) -> ServiceError:
+    return ServiceError("InvalidEventSelectorsException", message)
+
+
+def normalize_basic(selectors: list[Selector]) -> list[Selector]:
+    """Validate basic selectors and fill in the defaults GetEventSelectors shows."""
+    if not 1 <= len(selectors) <= MAX_BASIC_SELECTORS:
+        raise _invalid(
+            f"Specify a valid number of event selectors (1 to {MAX_BASIC_SELECTORS}) for a trail."
+        )
+    read_write_types = _model.enum_values("ReadWriteType")
+    normalized: list[Selector] = []
+    data_resource_count = 0
+    for selector in selectors:
+        read_write = selector.get("ReadWriteType", "All")
+        if read_write not in read_write_types:
+            raise _invalid(
+                f"Value {read_write} for parameter ReadWriteType is not valid. "
+                f"Valid values: {', '.join(read_write_types)}."
+            )
+        resources = [dict(r) for r in selector.get("DataResources", [])]
+        for resource in resources:
+            resource_type = resource.get("Type")
+            if resource_type not in BASIC_DATA_RESOURCE_TYPES:
+                raise _invalid(f"Value {resource_type} for DataResources.Type is not valid.")
+            resource.setdefault("Values", [])
+            data_resource_count += max(1, len(resource["Values"]))
+        excluded = list(selector.get("ExcludeManagementEventSources", []))
+        for source in excluded:
+            if source not in EXCLUDABLE_MANAGEMENT_SOURCES:
+                raise _invalid(
+                    f"Value {source} for ExcludeManagementEventSources is not valid. "
+                    f"Valid values: {', '.join(EXCLUDABLE_MANAGEMENT_SOURCES)}."
+                )
+        normalized.append(
+            {
+                "ReadWriteType": read_write,
+                "IncludeManagementEvents": selector.get("IncludeManagementEvents", True),
+                "DataResources": resources,
+                "ExcludeManagementEventSources": excluded,
+            }
+        )
+    if data_resource_count > MAX_DATA_RESOURCES:
+        raise _invalid(f"A trail is limited to {MAX_DATA_RESOURCES} data resources.")
+    return normalized
+
+
+def validate_advanced(selectors: list[Selector], categories: tuple[str, ...]) -> list[Selector]:
+    """Validate advanced selectors against the fields and ``eventCategory`` values allowed."""
+    total_values = 0
+    for selector in selectors:
+        fields: dict[str, Selector] = {}
+        for field_selector in selector.get("FieldSelectors", []):
+            field = field_selector.get("Field")
+            if field not in ADVANCED_FIELDS:
+                raise _invalid(f"Field {field} is not a valid advanced event selector field.")
+            operator_values = [field_selector.get(op) or [] for op in OPERATORS]
+            if not any(operator_values):
+                raise _invalid(f"Field {field} must have at least one operator with a value.")
+            total_values += sum(len(values) for values in operator_values)
+            fields[field] = field_selector
+        category_values = (fields.get("eventCategory") or {}).get("Equals") or []
+        if not category_values:
+            raise _invalid("Each advanced event selector must have an eventCategory field with Equals.")
+        for value in category_values:
+            if value not in categories:
+                raise _invalid(
+                    f"Value {value} for eventCategory is not valid. Valid values: {', '.join(categories)}."
+                )
+        if "Data" in category_values and not (fields.get("resources.type") or {}).get("Equals"):
+            raise _invalid("Advanced event selectors for data events must specify resources.type.")
+        read_only = fields.get("readOnly")
+        if read_only is not None:
+            for op in OPERATORS:
+                for value in read_only.get(op) or []:
+                    if value not in ("true", "false"):
+                        raise _invalid(f"Value {value} for readOnly is not valid. Valid values: true, false.")
+    if total_values > MAX_ADVANCED_VALUES:
+        raise _invalid(f"A trail can have at most {MAX_ADVANCED_VALUES} values in all conditions.")
+    return [_copy_advanced(selector) for selector in selectors]
+
+
+def _copy_advanced(selector: Selector) -> Selector:
+    copied: Selector = {"FieldSelectors": [dict(fs) for fs in selector["FieldSelectors"]]}
+    if "Name" in selector:
+        copied = {"Name": selector["Name"], **copied}
+    return copied
+
+
+def basic_coverage(selectors: list[Selector]) -> Coverage:
+    """Coverage of basic selectors: management per ReadWriteType, data when resources are listed."""
+    read = write = data = False
+    for selector in selectors:
+        read_write = selector["ReadWriteType"]
+        if selector["IncludeManagementEvents"]:
+            read = read or read_write in ("All", "ReadOnly")
+            write = write or read_write in ("All", "WriteOnly")
+        data = data or bool(selector["DataResources"])
+    return Coverage(read, write, data)
+
+
+def _read_write(read_only: Selector | None) -> tuple[bool, bool]:
+    """(logs read, logs write) for a selector's ``readOnly`` field selector."""
+    if read_only is None:
+        return True, True
+    allowed = {"true", "false"}
+    if read_only.get("Equals"):
+        allowed &= set(read_only["Equals"])
+    allowed -= set(read_only.get("NotEquals") or [])
+    return "true" in allowed, "false" in allowed
+
+
+def advanced_coverage(selectors: list[Selector]) -> Coverage:
+    """Coverage of advanced selectors, as used by trails and event data stores alike."""
+    read = write = data = False
+    for selector in selectors:
+        fields = {fs["Field"]: fs for fs in selector["FieldSelectors"]}
+        categories = (fields.get("eventCategory") or {}).get("Equals") or []
+        if "Management" in categories:
+            logs_read, logs_write = _read_write(fields.get("readOnly"))
+            read, write = read or logs_read, write or logs_write
+        data = data or "Data" in categories
+    return Coverage(read, write, data)

@@ -1,0 +1,112 @@
+"""The thin botocore adapter: wire the core into botocore's event system.
+
+Three handlers are registered for CloudTrail only, on every botocore session created after
+import (through ``BUILTIN_HANDLERS``) and on boto3's default session if it already exists:
+``choose-signer`` turns signing off (no credentials are needed, and signing is cost without
+meaning), ``before-sign`` records the client's region on the request, and ``before-send``
+answers it. As a last line, ``Endpoint._send`` refuses to let a CloudTrail request reach the
+network while the mock is active, whatever session made the client. Inactive, each handler
+is one global read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import wrapt
+from botocore import UNSIGNED
+from botocore.awsrequest import AWSResponse
+
+from . import _activation, _dispatch
+from ._wire import WireRequest
+
+REGION_HEADER = "x-mock-insights-region"
+_HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
+_FALLBACK_REGION = "us-east-1"
+
+
+class _Body:
+    """The ``raw`` object botocore reads a response body from."""
+
+    __slots__ = ("_content",)
+
+    def __init__(self, content: bytes) -> None:
+        self._content = content
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._content
+
+
+def _choose_signer(**_: Any) -> object | None:
+    return UNSIGNED if _activation.current is not None else None
+
+
+def _record_region(request: Any, region_name: str | None = None, **_: Any) -> None:
+    if _activation.current is not None and region_name:
+        request.headers[REGION_HEADER] = region_name
+
+
+def _answer(request: Any, **_: Any) -> AWSResponse | None:
+    active = _activation.current
+    return None if active is None else respond(request, active)
+
+
+def _text(value: str | bytes | None) -> str | None:
+    """Header values are ``bytes`` once botocore has prepared a request."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def respond(request: Any, active: _activation.Active) -> AWSResponse:
+    """Answer a prepared botocore request from the mock's state."""
+    headers = request.headers
+    region = _text(headers.get(REGION_HEADER))
+    if region is None:
+        match = _HOST_REGION.match(request.url)
+        region = match.group(1) if match else _FALLBACK_REGION
+    target = _text(headers.get("X-Amz-Target"))
+    body = request.body
+    if isinstance(body, str):
+        body = body.encode()
+    wire = WireRequest(target, body or b"", region, active.account_id)
+    response = _dispatch.handle(wire, active.backend)
+    return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+
+
+HANDLERS = (
+    ("choose-signer.cloudtrail", _choose_signer),
+    ("before-sign.cloudtrail", _record_region),
+    ("before-send.cloudtrail", _answer),
+)
+
+
+def register(emitter: Any) -> None:
+    """Add the handlers to one botocore event emitter (a session's or a client's), once."""
+    for event, handler in HANDLERS:
+        emitter.register(event, handler, unique_id=f"mock_insights:{event}")
+
+
+@wrapt.when_imported("botocore.handlers")  # type: ignore[misc]
+def _add_builtin_handlers(module: Any) -> None:
+    if HANDLERS[0] not in module.BUILTIN_HANDLERS:
+        module.BUILTIN_HANDLERS.extend(HANDLERS)
+
+
+@wrapt.when_imported("boto3")  # type: ignore[misc]
+def _patch_default_session(module: Any) -> None:
+    if module.DEFAULT_SESSION is not None:
+        register(module.DEFAULT_SESSION.events)
+
+
+def _guard_send(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    active = _activation.current
+    if active is not None and instance._endpoint_prefix == "cloudtrail":
+        register(instance._event_emitter)
+        return respond(args[0], active)
+    return wrapped(*args, **kwargs)
+
+
+@wrapt.when_imported("botocore.endpoint")  # type: ignore[misc]
+def _patch_endpoint(module: Any) -> None:
+    wrapt.wrap_function_wrapper(module, "Endpoint._send", _guard_send)

@@ -1,0 +1,55 @@
+"""Read-only facts from botocore's own CloudTrail service model, loaded once on first use.
+
+Enumerations, operation names and error shapes come from here instead of hand-copied lists, so
+the mock follows the botocore release it runs with. Loading is deferred so that importing
+mock_insights stays cheap.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from botocore.loaders import create_loader
+from botocore.model import ServiceModel, StringShape
+
+SERVICE_NAME = "cloudtrail"
+
+
+@cache
+def service_model() -> ServiceModel:
+    """The CloudTrail model of the installed botocore."""
+    loader = create_loader()
+    return ServiceModel(loader.load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
+
+
+@cache
+def target_prefix() -> str:
+    """The ``X-Amz-Target`` prefix, e.g. ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101``."""
+    return str(service_model().metadata["targetPrefix"])
+
+
+@cache
+def operation_names() -> frozenset[str]:
+    """Every operation the CloudTrail API has, implemented by us or not."""
+    return frozenset(service_model().operation_names)
+
+
+@cache
+def enum_values(shape_name: str) -> tuple[str, ...]:
+    """The allowed values of a string enum shape, in model order."""
+    shape = service_model().shape_for(shape_name)
+    if not isinstance(shape, StringShape) or not shape.enum:
+        raise KeyError(f"{shape_name} is not an enum shape in the CloudTrail model")
+    return tuple(shape.enum)
+
+
+@cache
+def error_codes() -> frozenset[str]:
+    """Every error code the CloudTrail model declares."""
+    return frozenset(shape.name for shape in service_model().error_shapes)
+
+
+@cache
+def operation_error_codes(operation: str) -> frozenset[str]:
+    """The error codes the model lists for one operation."""
+    return frozenset(shape.name for shape in service_model().operation_model(operation).error_shapes)

@@ -1,0 +1,83 @@
+"""The in-memory state model: trails with their selectors, per account and region.
+
+Plain data and lookups only. Validation lives with the operations that change state; nothing
+here knows about the wire format or botocore. Every lookup by ARN is a dict access, so the
+cost of a call does not grow with the number of trails.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._event_selectors import DEFAULT_BASIC_SELECTORS, Coverage, advanced_coverage, basic_coverage
+
+Selector = dict[str, Any]
+
+
+@dataclass(slots=True)
+class Trail:
+    """One trail, stored once under its home ARN; shadow copies are views of it."""
+
+    name: str
+    home_region: str
+    account_id: str
+    arn: str
+    s3_bucket_name: str
+    s3_key_prefix: str | None = None
+    sns_topic_arn: str | None = None
+    include_global_service_events: bool = True
+    is_multi_region: bool = False
+    log_file_validation: bool = False
+    cloud_watch_logs_log_group_arn: str | None = None
+    cloud_watch_logs_role_arn: str | None = None
+    kms_key_id: str | None = None
+    is_organization_trail: bool = False
+    tags: list[dict[str, str]] = field(default_factory=list)
+    event_selectors: list[Selector] | None = field(
+        default_factory=lambda: [dict(s) for s in DEFAULT_BASIC_SELECTORS]
+    )
+    advanced_event_selectors: list[Selector] | None = None
+    has_custom_event_selectors: bool = False
+    insight_selectors: list[Selector] = field(default_factory=list)
+    is_logging: bool = False
+    start_logging_time: float | None = None
+    stop_logging_time: float | None = None
+
+    def coverage(self) -> Coverage:
+        """Which events the trail's current selectors log."""
+        if self.advanced_event_selectors is not None:
+            return advanced_coverage(self.advanced_event_selectors)
+        return basic_coverage(self.event_selectors or [])
+
+    def visible_in(self, account_id: str, region: str) -> bool:
+        """Whether the trail shows in ``region`` of ``account_id``: at home, or as a shadow."""
+        return self.account_id == account_id and (self.home_region == region or self.is_multi_region)
+
+
+class Backend:
+    """All trails of every account, indexed by account then home ARN."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._trails: dict[str, dict[str, Trail]] = {}
+
+    def trail(self, account_id: str, arn: str) -> Trail | None:
+        """The trail whose home ARN is ``arn``, if it exists."""
+        account_trails = self._trails.get(account_id)
+        return None if account_trails is None else account_trails.get(arn)
+
+    def trails_of(self, account_id: str) -> list[Trail]:
+        """Every trail an account owns, in creation order."""
+        return list(self._trails.get(account_id, {}).values())
+
+    def visible_trails(self, account_id: str, region: str) -> list[Trail]:
+        """Trails listed in a region: those at home there plus multi-region shadows."""
+        return [t for t in self.trails_of(account_id) if t.visible_in(account_id, region)]
+
+    def add_trail(self, trail: Trail) -> None:
+        self._trails.setdefault(trail.account_id, {})[trail.arn] = trail
+
+    def remove_trail(self, trail: Trail) -> None:
+        del self._trails[trail.account_id][trail.arn]

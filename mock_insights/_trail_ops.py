@@ -1,0 +1,301 @@
+"""Trail operations: create, read, update, delete, logging and event selectors."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from . import _event_selectors
+from ._call import Call, Handler, Params
+from ._names import check_trail_name, partition, trail_arn
+from ._state import Trail
+from ._trail_lookup import find_trail
+from .errors import ServiceError
+
+MAX_TRAILS_PER_REGION = 5
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+_SNS_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_KMS_KEY_ID = re.compile(
+    r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]+"
+)
+
+# --- settings shared by CreateTrail and UpdateTrail -----------------------------------------
+
+
+def _check_bucket(name: str) -> None:
+    if not _BUCKET_NAME.fullmatch(name) or ".." in name or _IP_ADDRESS.fullmatch(name):
+        raise ServiceError("InvalidS3BucketNameException", f"Bucket name is not valid: {name}")
+
+
+def _sns_topic_arn(value: str, call: Call) -> str:
+    if value.startswith("arn:"):
+        return value
+    if not _SNS_TOPIC_NAME.fullmatch(value):
+        raise ServiceError("InvalidSnsTopicNameException", f"SNS topic name is not valid: {value}")
+    return f"arn:{partition(call.region)}:sns:{call.region}:{call.account_id}:{value}"
+
+
+def _kms_key_arn(value: str, call: Call) -> str:
+    if not _KMS_KEY_ID.fullmatch(value):
+        raise ServiceError("InvalidKmsKeyIdException", f"Invalid KmsKeyId {value}")
+    if value.startswith("arn:"):
+        return value
+    kind = "" if value.startswith("alias/") else "key/"
+    return f"arn:{partition(call.region)}:kms:{call.region}:{call.account_id}:{kind}{value}"
+
+
+def _check_organization(requested: bool | None, call: Call) -> None:
+    if requested:
+        raise ServiceError(
+            "OrganizationsNotInUseException",
+            f"Account {call.account_id} is not a member of an organization.",
+        )
+
+
+def _settings(params: Params, call: Call) -> dict[str, Any]:
+    """Validate the optional trail settings given, as Trail field values."""
+    settings: dict[str, Any] = {}
+    if "S3BucketName" in params:
+        _check_bucket(params["S3BucketName"])
+        settings["s3_bucket_name"] = params["S3BucketName"]
+    if "S3KeyPrefix" in params:
+        prefix = params["S3KeyPrefix"]
+        if len(prefix) > 200:
+            raise ServiceError("InvalidS3PrefixException", "S3 key prefix must be at most 200 characters.")
+        settings["s3_key_prefix"] = prefix or None
+    if "SnsTopicName" in params:
+        settings["sns_topic_arn"] = _sns_topic_arn(params["SnsTopicName"], call) if params["SnsTopicName"] else None
+    if "KmsKeyId" in params:
+        settings["kms_key_id"] = _kms_key_arn(params["KmsKeyId"], call) if params["KmsKeyId"] else None
+    for param, attribute in (
+        ("IncludeGlobalServiceEvents", "include_global_service_events"),
+        ("IsMultiRegionTrail", "is_multi_region"),
+        ("EnableLogFileValidation", "log_file_validation"),
+        ("CloudWatchLogsLogGroupArn", "cloud_watch_logs_log_group_arn"),
+        ("CloudWatchLogsRoleArn", "cloud_watch_logs_role_arn"),
+    ):
+        if param in params:
+            settings[attribute] = params[param]
+    _check_organization(params.get("IsOrganizationTrail"), call)
+    return settings
+
+
+def _check_multi_region_global(is_multi_region: bool, include_global: bool) -> None:
+    if is_multi_region and not include_global:
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            "Multi-Region trail must include global service events.",
+        )
+
+
+# --- output shapes ---------------------------------------------------------------------------
+
+
+def _settings_view(trail: Trail) -> Params:
+    """The members CreateTrail/UpdateTrail return; optional ones only when set."""
+    out: Params = {"Name": trail.name, "S3BucketName": trail.s3_bucket_name}
+    if trail.s3_key_prefix is not None:
+        out["S3KeyPrefix"] = trail.s3_key_prefix
+    if trail.sns_topic_arn is not None:
+        out["SnsTopicName"] = trail.sns_topic_arn.rsplit(":", 1)[-1]
+        out["SnsTopicARN"] = trail.sns_topic_arn
+    out["IncludeGlobalServiceEvents"] = trail.include_global_service_events
+    out["IsMultiRegionTrail"] = trail.is_multi_region
+    out["TrailARN"] = trail.arn
+    out["LogFileValidationEnabled"] = trail.log_file_validation
+    for key, value in (
+        ("CloudWatchLogsLogGroupArn", trail.cloud_watch_logs_log_group_arn),
+        ("CloudWatchLogsRoleArn", trail.cloud_watch_logs_role_arn),
+        ("KmsKeyId", trail.kms_key_id),
+    ):
+        if value is not None:
+            out[key] = value
+    out["IsOrganizationTrail"] = trail.is_organization_trail
+    return out
+
+
+def trail_view(trail: Trail) -> Params:
+    """The ``Trail`` shape of GetTrail and DescribeTrails; shadows show the home trail."""
+    out = _settings_view(trail)
+    out["HomeRegion"] = trail.home_region
+    out["HasCustomEventSelectors"] = trail.has_custom_event_selectors
+    out["HasInsightSelectors"] = bool(trail.insight_selectors)
+    return out
+
+
+def _selectors_view(trail: Trail) -> Params:
+    out: Params = {"TrailARN": trail.arn}
+    if trail.advanced_event_selectors is not None:
+        out["AdvancedEventSelectors"] = trail.advanced_event_selectors
+    else:
+        out["EventSelectors"] = trail.event_selectors
+    return out
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+def _check_name_free(call: Call, name: str, multi_region: bool) -> None:
+    for trail in call.backend.trails_of(call.account_id):
+        clash = trail.visible_in(call.account_id, call.region) or multi_region
+        if trail.name == name and clash:
+            raise ServiceError(
+                "TrailAlreadyExistsException",
+                f"Trail {name} already exists for customer: {call.account_id}",
+            )
+
+
+def _check_trail_quota(call: Call, multi_region: bool) -> None:
+    trails = call.backend.trails_of(call.account_id)
+    regions = {call.region}
+    if multi_region:
+        regions.update(trail.home_region for trail in trails)
+    for region in regions:
+        if sum(trail.visible_in(call.account_id, region) for trail in trails) >= MAX_TRAILS_PER_REGION:
+            raise ServiceError(
+                "MaximumNumberOfTrailsExceededException",
+                f"User: {call.account_id} already has {MAX_TRAILS_PER_REGION} trails in {region}.",
+            )
+
+
+def create_trail(call: Call, params: Params) -> Params:
+    name = params["Name"]
+    check_trail_name(name)
+    settings = _settings(params, call)
+    multi_region = settings.get("is_multi_region", False)
+    _check_multi_region_global(multi_region, settings.get("include_global_service_events", True))
+    _check_name_free(call, name, multi_region)
+    _check_trail_quota(call, multi_region)
+    trail = Trail(
+        name=name,
+        home_region=call.region,
+        account_id=call.account_id,
+        arn=trail_arn(call.region, call.account_id, name),
+        tags=[dict(tag) for tag in params.get("TagsList", [])],
+        **settings,
+    )
+    call.backend.add_trail(trail)
+    return _settings_view(trail)
+
+
+def update_trail(call: Call, params: Params) -> Params:
+    trail = find_trail(call, params["Name"], write=True)
+    settings = _settings(params, call)
+    _check_multi_region_global(
+        settings.get("is_multi_region", trail.is_multi_region),
+        settings.get("include_global_service_events", trail.include_global_service_events),
+    )
+    for attribute, value in settings.items():
+        setattr(trail, attribute, value)
+    return _settings_view(trail)
+
+
+def get_trail(call: Call, params: Params) -> Params:
+    trail = find_trail(call, params["Name"], write=False, bare_name_message=True)
+    return {"Trail": trail_view(trail)}
+
+
+def describe_trails(call: Call, params: Params) -> Params:
+    include_shadows = params.get("includeShadowTrails", True)
+    visible = [
+        trail
+        for trail in call.backend.visible_trails(call.account_id, call.region)
+        if include_shadows or trail.home_region == call.region
+    ]
+    requested = params.get("trailNameList")
+    if requested:
+        wanted: set[str] = set()
+        for name_or_arn in requested:
+            if name_or_arn.startswith("arn:"):
+                wanted.add(name_or_arn)
+            else:
+                check_trail_name(name_or_arn)
+                wanted.add(trail_arn(call.region, call.account_id, name_or_arn))
+        visible = [trail for trail in visible if trail.arn in wanted]
+    return {"trailList": [trail_view(trail) for trail in visible]}
+
+
+def list_trails(call: Call, params: Params) -> Params:
+    trails = call.backend.visible_trails(call.account_id, call.region)
+    return {
+        "Trails": [
+            {"TrailARN": t.arn, "Name": t.name, "HomeRegion": t.home_region} for t in trails
+        ]
+    }
+
+
+def delete_trail(call: Call, params: Params) -> Params:
+    call.backend.remove_trail(find_trail(call, params["Name"], write=True))
+    return {}
+
+
+def get_trail_status(call: Call, params: Params) -> Params:
+    trail = find_trail(call, params["Name"], write=False)
+    out: Params = {"IsLogging": trail.is_logging}
+    if trail.start_logging_time is not None:
+        out["StartLoggingTime"] = trail.start_logging_time
+        out["TimeLoggingStarted"] = _iso(trail.start_logging_time)
+    if trail.stop_logging_time is not None:
+        out["StopLoggingTime"] = trail.stop_logging_time
+        out["TimeLoggingStopped"] = _iso(trail.stop_logging_time)
+    return out
+
+
+def _iso(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+def start_logging(call: Call, params: Params) -> Params:
+    trail = find_trail(call, params["Name"], write=True)
+    trail.is_logging = True
+    trail.start_logging_time = time.time()
+    return {}
+
+
+def stop_logging(call: Call, params: Params) -> Params:
+    trail = find_trail(call, params["Name"], write=True)
+    trail.is_logging = False
+    trail.stop_logging_time = time.time()
+    return {}
+
+
+def put_event_selectors(call: Call, params: Params) -> Params:
+    basic, advanced = params.get("EventSelectors"), params.get("AdvancedEventSelectors")
+    if (basic is None) == (advanced is None):
+        raise ServiceError(
+            "InvalidParameterCombinationException",
+            "You must specify either EventSelectors or AdvancedEventSelectors, but not both.",
+        )
+    trail = find_trail(call, params["TrailName"], write=True)
+    if basic is not None:
+        trail.event_selectors = _event_selectors.normalize_basic(basic)
+        trail.advanced_event_selectors = None
+    else:
+        trail.advanced_event_selectors = _event_selectors.validate_advanced(
+            advanced, _event_selectors.TRAIL_EVENT_CATEGORIES
+        )
+        trail.event_selectors = None
+    trail.has_custom_event_selectors = True
+    return _selectors_view(trail)
+
+
+def get_event_selectors(call: Call, params: Params) -> Params:
+    return _selectors_view(find_trail(call, params["TrailName"], write=False))
+
+
+HANDLERS: dict[str, Handler] = {
+    "CreateTrail": create_trail,
+    "GetTrail": get_trail,
+    "DescribeTrails": describe_trails,
+    "ListTrails": list_trails,
+    "UpdateTrail": update_trail,
+    "DeleteTrail": delete_trail,
+    "GetTrailStatus": get_trail_status,
+    "StartLogging": start_logging,
+    "StopLogging": stop_logging,
+    "PutEventSelectors": put_event_selectors,
+    "GetEventSelectors": get_event_selectors,
+}

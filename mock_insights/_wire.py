@@ -1,0 +1,77 @@
+"""The AWS JSON 1.1 protocol as CloudTrail speaks it: wire request in, wire response out.
+
+Nothing here knows about botocore's event system or about trails. ``decode`` turns a request
+into an operation name and its parameters; ``encode_result`` and ``encode_error`` build the bytes
+botocore's own parser expects, so botocore raises its modeled ``ClientError`` subclasses.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from . import _model
+from .errors import ServiceError
+
+Params = dict[str, Any]
+CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+@dataclass(frozen=True, slots=True)
+class WireRequest:
+    """One CloudTrail request as it would arrive at AWS, plus who sent it from where."""
+
+    target: str | None
+    body: bytes
+    region: str
+    account_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WireResponse:
+    """One HTTP answer: status, headers and the JSON body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def decode(request: WireRequest) -> tuple[str, Params]:
+    """Split a wire request into (operation, params), rejecting what AWS would not parse."""
+    target = request.target or ""
+    prefix, _, operation = target.rpartition(".")
+    if prefix != _model.target_prefix() or operation not in _model.operation_names():
+        raise ServiceError(
+            "UnknownOperationException", f"Unknown operation {target or '(no X-Amz-Target)'}"
+        )
+    if not request.body:
+        return operation, {}
+    try:
+        params = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise ServiceError("SerializationException", "Start of structure or map found where not expected.") from None
+    if not isinstance(params, dict):
+        raise ServiceError("SerializationException", "Start of structure or map found where not expected.")
+    return operation, params
+
+
+def _headers(body: bytes) -> dict[str, str]:
+    return {
+        "content-type": CONTENT_TYPE,
+        "content-length": str(len(body)),
+        "x-amzn-requestid": str(uuid.uuid4()),
+    }
+
+
+def encode_result(result: Params) -> WireResponse:
+    """A 200 answer with the operation's output members as JSON."""
+    body = json.dumps(result, separators=(",", ":")).encode()
+    return WireResponse(200, _headers(body), body)
+
+
+def encode_error(error: ServiceError) -> WireResponse:
+    """The JSON 1.1 error envelope: bare ``__type`` and capital-M ``Message``."""
+    body = json.dumps({"__type": error.code, "Message": error.message}, separators=(",", ":")).encode()
+    return WireResponse(error.status, _headers(body), body)
