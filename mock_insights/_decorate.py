@@ -8,7 +8,7 @@ functions, and the mock stays active across every ``await`` of the test.
 from __future__ import annotations
 
 import inspect
-import unittest
+import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -41,7 +41,8 @@ def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
     A ``unittest.TestCase`` is wrapped at ``run`` so ``setUp``, the test, ``tearDown`` and
     cleanups share one activation; for other classes each ``test*`` method is wrapped.
     """
-    if issubclass(cls, unittest.TestCase):
+    unittest = sys.modules.get("unittest")  # a TestCase subclass means it is already imported
+    if unittest is not None and issubclass(cls, unittest.TestCase):
         cls.run = wrap_callable(cls.run, factory)  # type: ignore[method-assign]
         return cls
     for name, attribute in list(vars(cls).items()):

@@ -44,9 +44,9 @@ def put_insight_selectors(call: Call, params: Params) -> Params:
             )
         _insight_selectors.parse(params["InsightSelectors"])
         raise _store_not_found(params)
-    resolve_trail(params["TrailName"], call.region, call.account_id)
+    ref = resolve_trail(params["TrailName"], call.region, call.account_id)
     selectors = _insight_selectors.parse(params["InsightSelectors"])
-    trail = find_trail(call, params["TrailName"], write=True)
+    trail = find_trail(call, ref, write=True)
     _insight_selectors.check_prerequisites(selectors, trail.coverage(), f"Trail {trail.arn}")
     trail.insight_selectors = selectors
     return {"TrailARN": trail.arn, "InsightSelectors": selectors}

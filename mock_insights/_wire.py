@@ -7,6 +7,7 @@ botocore's own parser expects, so botocore raises its modeled ``ClientError`` su
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from .errors import ServiceError
 
 Params = dict[str, Any]
 CONTENT_TYPE = "application/x-amz-json-1.1"
+# Request ids look like AWS's (a UUID) and are unique per process, without a uuid4() per call.
+_REQUEST_ID_PREFIX = str(uuid.uuid4())[:24]
+_request_numbers = itertools.count(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,7 @@ def _headers(body: bytes) -> dict[str, str]:
     return {
         "content-type": CONTENT_TYPE,
         "content-length": str(len(body)),
-        "x-amzn-requestid": str(uuid.uuid4()),
+        "x-amzn-requestid": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
     }
 
 
