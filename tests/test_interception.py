@@ -1,0 +1,156 @@
+"""What the botocore hook intercepts, and what it must never do."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import textwrap
+
+import boto3
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.httpsession import URLLib3Session
+from helpers import BUCKET, TRAIL
+
+from mock_insights import UnsupportedOperationError, mock_insights
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail the test if anything tries to send an HTTP request."""
+    sent = []
+
+    def refuse(self, request):
+        sent.append(request.url)
+        raise AssertionError(f"network used: {request.url}")
+
+    monkeypatch.setattr(URLLib3Session, "send", refuse)
+    return sent
+
+
+def test_client_created_before_activation_is_intercepted(no_network):
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    with mock_insights():
+        assert client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["Name"] == TRAIL
+    assert no_network == []
+
+
+def test_client_without_any_credentials_works(monkeypatch, tmp_path, no_network):
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    session = botocore.session.Session()
+    assert session.get_credentials() is None
+    client = session.create_client("cloudtrail", region_name="us-east-1")
+    with mock_insights():
+        assert client.list_trails()["Trails"] == []
+
+
+def test_requests_are_not_signed(insights_mock):
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    seen = []
+    client.meta.events.register("before-send.cloudtrail", lambda request, **_: seen.append(dict(request.headers)), unique_id="spy")
+    client.list_trails()
+    assert seen and "Authorization" not in seen[0]
+
+
+def test_unsupported_operation_is_a_clear_error_and_never_sent(insights_mock, no_network):
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    with pytest.raises(UnsupportedOperationError) as caught:
+        client.list_tags(ResourceIdList=["x"])
+    assert "ListTags" in str(caught.value) and "PutInsightSelectors" in str(caught.value)
+    assert caught.value.operation == "ListTags"
+    assert no_network == []
+
+
+def _canned(seen: list, body: bytes):
+    def handler(request, **_):
+        seen.append(request)
+        return AWSResponse(request.url, 200, {}, _Raw(body))
+
+    return handler
+
+
+def test_other_services_are_untouched(insights_mock):
+    s3 = boto3.client("s3", region_name="us-east-1")
+    seen: list = []
+    s3.meta.events.register("before-send.s3", _canned(seen, b"<ListAllMyBucketsResult/>"))
+    s3.list_buckets()
+    assert seen and "Authorization" in seen[0].headers  # S3 is still signed and sent on
+
+
+def test_inactive_hook_answers_nothing():
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    seen: list = []
+    canned = b'{"Trails":[{"Name":"canned"}]}'
+    client.meta.events.register_last("before-send.cloudtrail", _canned(seen, canned))
+    with mock_insights():
+        assert client.list_trails()["Trails"] == []  # ours answered first
+    assert client.list_trails()["Trails"] == [{"Name": "canned"}]  # ours stayed out
+    assert "Authorization" in seen[-1].headers
+
+
+def test_session_created_before_import_is_still_intercepted():
+    script = textwrap.dedent(
+        """
+        import json, os
+        os.environ.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y")
+        import boto3, botocore.session
+        from botocore.httpsession import URLLib3Session
+        def refuse(self, request):
+            raise AssertionError("network used")
+        URLLib3Session.send = refuse
+        early_default = boto3.client("cloudtrail", region_name="us-east-1")
+        early_session = botocore.session.Session()
+        from mock_insights import mock_insights
+        with mock_insights():
+            early_default.create_trail(Name="early-trail", S3BucketName="bucket-a")
+            later = boto3.client("cloudtrail", region_name="us-east-1")
+            other = early_session.create_client("cloudtrail", region_name="us-east-1")
+            print(json.dumps([len(later.list_trails()["Trails"]), len(other.list_trails()["Trails"])]))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [1, 1]
+
+
+def test_concurrent_calls_lose_no_update(insights_mock):
+    regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-south-1"]
+    errors: list[BaseException] = []
+
+    def work(region: str) -> None:
+        try:
+            client = boto3.client("cloudtrail", region_name=region)
+            for index in range(4):
+                name = f"trail-{index}"
+                client.create_trail(Name=name, S3BucketName=BUCKET)
+                kind = "ApiCallRateInsight" if index % 2 else "ApiErrorRateInsight"
+                client.put_insight_selectors(TrailName=name, InsightSelectors=[{"InsightType": kind}])
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(region,)) for region in regions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for region in regions:
+        client = boto3.client("cloudtrail", region_name=region)
+        trails = client.describe_trails()["trailList"]
+        assert len(trails) == 4 and all(t["HasInsightSelectors"] for t in trails)
+        assert client.get_insight_selectors(TrailName="trail-1")["InsightSelectors"] == [{"InsightType": "ApiCallRateInsight"}]

@@ -1,0 +1,41 @@
+"""The pure core: a wire request in, a wire response out, without botocore's event system."""
+
+from __future__ import annotations
+
+import json
+
+from mock_insights._dispatch import handle
+from mock_insights._state import Backend
+from mock_insights._wire import WireRequest
+
+PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+
+
+def _call(target: str | None, body: bytes) -> tuple[int, dict]:
+    response = handle(WireRequest(target, body, "us-east-1", "123456789012"), Backend())
+    return response.status, json.loads(response.body)
+
+
+def test_success_is_200_json():
+    status, body = _call(PREFIX + "ListTrails", b"{}")
+    assert status == 200 and body == {"Trails": []}
+
+
+def test_error_envelope():
+    status, body = _call(PREFIX + "GetTrail", b'{"Name": "missing-trail"}')
+    assert status == 400
+    assert body == {"__type": "TrailNotFoundException", "Message": "Unknown trail: missing-trail for the user: 123456789012"}
+
+
+def test_unknown_target():
+    assert _call("com.example.Nope", b"{}")[1]["__type"] == "UnknownOperationException"
+    assert _call(None, b"{}")[1]["__type"] == "UnknownOperationException"
+
+
+def test_invalid_json():
+    assert _call(PREFIX + "ListTrails", b"{not json")[1]["__type"] == "SerializationException"
+    assert _call(PREFIX + "ListTrails", b"[1, 2]")[1]["__type"] == "SerializationException"
+
+
+def test_empty_body_means_no_parameters():
+    assert _call(PREFIX + "ListTrails", b"")[0] == 200
