@@ -43,7 +43,7 @@ def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
     """
     unittest = sys.modules.get("unittest")  # a TestCase subclass means it is already imported
     if unittest is not None and issubclass(cls, unittest.TestCase):
-        cls.run = wrap_callable(cls.run, factory)  # type: ignore[method-assign]
+        cls.run = wrap_callable(cls.run, factory)
         return cls
     for name, attribute in list(vars(cls).items()):
         if name.startswith("test") and inspect.isfunction(attribute):

@@ -19,8 +19,16 @@ Selector = dict[str, Any]
 BASIC_DATA_RESOURCE_TYPES = ("AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::S3::Object")
 EXCLUDABLE_MANAGEMENT_SOURCES = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
 ADVANCED_FIELDS = (
-    "eventCategory", "eventSource", "eventName", "eventType", "readOnly", "resources.type",
-    "resources.ARN", "errorCode", "userIdentity.arn", "vpcEndpointId",
+    "eventCategory",
+    "eventSource",
+    "eventName",
+    "eventType",
+    "readOnly",
+    "resources.type",
+    "resources.ARN",
+    "errorCode",
+    "userIdentity.arn",
+    "vpcEndpointId",
     "sessionCredentialFromConsole",
 )
 TRAIL_EVENT_CATEGORIES = ("Management", "Data", "NetworkActivity")
@@ -111,11 +119,14 @@ def validate_advanced(selectors: list[Selector], categories: tuple[str, ...]) ->
             fields[field] = field_selector
         category_values = (fields.get("eventCategory") or {}).get("Equals") or []
         if not category_values:
-            raise _invalid("Each advanced event selector must have an eventCategory field with Equals.")
+            raise _invalid(
+                "Each advanced event selector must have an eventCategory field with Equals."
+            )
         for value in category_values:
             if value not in categories:
                 raise _invalid(
-                    f"Value {value} for eventCategory is not valid. Valid values: {', '.join(categories)}."
+                    f"Value {value} for eventCategory is not valid. "
+                    f"Valid values: {', '.join(categories)}."
                 )
         if "Data" in category_values and not (fields.get("resources.type") or {}).get("Equals"):
             raise _invalid("Advanced event selectors for data events must specify resources.type.")
@@ -124,7 +135,9 @@ def validate_advanced(selectors: list[Selector], categories: tuple[str, ...]) ->
             for op in OPERATORS:
                 for value in read_only.get(op) or []:
                     if value not in ("true", "false"):
-                        raise _invalid(f"Value {value} for readOnly is not valid. Valid values: true, false.")
+                        raise _invalid(
+                            f"Value {value} for readOnly is not valid. Valid values: true, false."
+                        )
     if total_values > MAX_ADVANCED_VALUES:
         raise _invalid(f"A trail can have at most {MAX_ADVANCED_VALUES} values in all conditions.")
     return [_copy_advanced(selector) for selector in selectors]

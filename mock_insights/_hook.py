@@ -87,13 +87,13 @@ def register(emitter: Any) -> None:
         emitter.register(event, handler, unique_id=f"mock_insights:{event}")
 
 
-@wrapt.when_imported("botocore.handlers")  # type: ignore[misc]
+@wrapt.when_imported("botocore.handlers")
 def _add_builtin_handlers(module: Any) -> None:
     if HANDLERS[0] not in module.BUILTIN_HANDLERS:
         module.BUILTIN_HANDLERS.extend(HANDLERS)
 
 
-@wrapt.when_imported("boto3")  # type: ignore[misc]
+@wrapt.when_imported("boto3")
 def _patch_default_session(module: Any) -> None:
     if module.DEFAULT_SESSION is not None:
         register(module.DEFAULT_SESSION.events)
@@ -107,6 +107,6 @@ def _guard_send(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     return wrapped(*args, **kwargs)
 
 
-@wrapt.when_imported("botocore.endpoint")  # type: ignore[misc]
+@wrapt.when_imported("botocore.endpoint")
 def _patch_endpoint(module: Any) -> None:
     wrapt.wrap_function_wrapper(module, "Endpoint._send", _guard_send)

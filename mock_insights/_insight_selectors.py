@@ -33,7 +33,8 @@ def parse(raw: list[Any], *, allowed_categories: tuple[str, ...] | None = None) 
             raise _invalid("Each Insights selector must specify an InsightType.")
         if insight_type not in insight_types:
             raise _invalid(
-                f"Invalid InsightType: {insight_type}. Valid values are {' and '.join(insight_types)}."
+                f"Invalid InsightType: {insight_type}. "
+                f"Valid values are {' and '.join(insight_types)}."
             )
         if insight_type in seen_types:
             raise _invalid(f"InsightType {insight_type} is specified more than once.")
@@ -43,7 +44,8 @@ def parse(raw: list[Any], *, allowed_categories: tuple[str, ...] | None = None) 
             given = selector["EventCategories"]
             if not given:
                 raise _invalid(
-                    "EventCategories must not be empty. Omit it to enable Insights on management events."
+                    "EventCategories must not be empty. "
+                    "Omit it to enable Insights on management events."
                 )
             for category in given:
                 if category not in categories:
@@ -84,5 +86,6 @@ def check_prerequisites(selectors: list[Selector], coverage: Coverage, subject: 
                     )
             elif category == "Data" and not coverage.data:
                 raise _invalid(
-                    f"{subject} must log read or write data events to enable {insight_type} on data events."
+                    f"{subject} must log read or write data events to enable {insight_type} "
+                    "on data events."
                 )

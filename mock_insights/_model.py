@@ -24,7 +24,7 @@ def service_model() -> ServiceModel:
 
 @cache
 def target_prefix() -> str:
-    """The ``X-Amz-Target`` prefix, e.g. ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101``."""
+    """The ``X-Amz-Target`` prefix that names CloudTrail's operations on the wire."""
     return str(service_model().metadata["targetPrefix"])
 
 
@@ -52,4 +52,6 @@ def error_codes() -> frozenset[str]:
 @cache
 def operation_error_codes(operation: str) -> frozenset[str]:
     """The error codes the model lists for one operation."""
-    return frozenset(shape.name for shape in service_model().operation_model(operation).error_shapes)
+    return frozenset(
+        shape.name for shape in service_model().operation_model(operation).error_shapes
+    )

@@ -44,9 +44,13 @@ def check_trail_name(name: str) -> None:
             f"Specified name length: {len(name)} characters.",
         )
     if not name[0].isascii() or not name[0].isalnum():
-        raise ServiceError("InvalidTrailNameException", "Trail name must starts with a letter or number.")
+        raise ServiceError(
+            "InvalidTrailNameException", "Trail name must starts with a letter or number."
+        )
     if not name[-1].isascii() or not name[-1].isalnum():
-        raise ServiceError("InvalidTrailNameException", "Trail name must ends with a letter or number.")
+        raise ServiceError(
+            "InvalidTrailNameException", "Trail name must ends with a letter or number."
+        )
     if not _NAME_CHARS.fullmatch(name):
         raise ServiceError(
             "InvalidTrailNameException",
@@ -59,7 +63,9 @@ def check_trail_name(name: str) -> None:
             "Trail name must not contain adjacent periods (.), hyphens (-), or underscores (_).",
         )
     if _IP_ADDRESS.fullmatch(name):
-        raise ServiceError("InvalidTrailNameException", "Trail name must not be formatted as an IP address.")
+        raise ServiceError(
+            "InvalidTrailNameException", "Trail name must not be formatted as an IP address."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,4 +92,6 @@ def resolve_trail(name_or_arn: str, region: str, account_id: str) -> TrailRef:
         check_trail_name(match["name"])
         return TrailRef(name_or_arn, match["region"], match["account"], match["name"], by_arn=True)
     check_trail_name(name_or_arn)
-    return TrailRef(trail_arn(region, account_id, name_or_arn), region, account_id, name_or_arn, by_arn=False)
+    return TrailRef(
+        trail_arn(region, account_id, name_or_arn), region, account_id, name_or_arn, by_arn=False
+    )

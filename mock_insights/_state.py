@@ -53,7 +53,9 @@ class Trail:
 
     def visible_in(self, account_id: str, region: str) -> bool:
         """Whether the trail shows in ``region`` of ``account_id``: at home, or as a shadow."""
-        return self.account_id == account_id and (self.home_region == region or self.is_multi_region)
+        return self.account_id == account_id and (
+            self.home_region == region or self.is_multi_region
+        )
 
 
 class Backend:

@@ -9,7 +9,9 @@ from .errors import ServiceError
 
 
 def not_found(target: str, account_id: str) -> ServiceError:
-    return ServiceError("TrailNotFoundException", f"Unknown trail: {target} for the user: {account_id}")
+    return ServiceError(
+        "TrailNotFoundException", f"Unknown trail: {target} for the user: {account_id}"
+    )
 
 
 def find_trail(
@@ -41,5 +43,7 @@ def find_trail(
         return shadow
     trail = call.backend.trail(call.account_id, ref.arn)
     if trail is None:
-        raise not_found(ref.name if bare_name_message and not ref.by_arn else ref.arn, call.account_id)
+        raise not_found(
+            ref.name if bare_name_message and not ref.by_arn else ref.arn, call.account_id
+        )
     return trail

@@ -64,12 +64,18 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
     if "S3KeyPrefix" in params:
         prefix = params["S3KeyPrefix"]
         if len(prefix) > 200:
-            raise ServiceError("InvalidS3PrefixException", "S3 key prefix must be at most 200 characters.")
+            raise ServiceError(
+                "InvalidS3PrefixException", "S3 key prefix must be at most 200 characters."
+            )
         settings["s3_key_prefix"] = prefix or None
     if "SnsTopicName" in params:
-        settings["sns_topic_arn"] = _sns_topic_arn(params["SnsTopicName"], call) if params["SnsTopicName"] else None
+        settings["sns_topic_arn"] = (
+            _sns_topic_arn(params["SnsTopicName"], call) if params["SnsTopicName"] else None
+        )
     if "KmsKeyId" in params:
-        settings["kms_key_id"] = _kms_key_arn(params["KmsKeyId"], call) if params["KmsKeyId"] else None
+        settings["kms_key_id"] = (
+            _kms_key_arn(params["KmsKeyId"], call) if params["KmsKeyId"] else None
+        )
     for param, attribute in (
         ("IncludeGlobalServiceEvents", "include_global_service_events"),
         ("IsMultiRegionTrail", "is_multi_region"),
@@ -154,7 +160,10 @@ def _check_trail_quota(call: Call, multi_region: bool) -> None:
     if multi_region:
         regions.update(trail.home_region for trail in trails)
     for region in regions:
-        if sum(trail.visible_in(call.account_id, region) for trail in trails) >= MAX_TRAILS_PER_REGION:
+        if (
+            sum(trail.visible_in(call.account_id, region) for trail in trails)
+            >= MAX_TRAILS_PER_REGION
+        ):
             raise ServiceError(
                 "MaximumNumberOfTrailsExceededException",
                 f"User: {call.account_id} already has {MAX_TRAILS_PER_REGION} trails in {region}.",
@@ -221,9 +230,7 @@ def describe_trails(call: Call, params: Params) -> Params:
 def list_trails(call: Call, params: Params) -> Params:
     trails = call.backend.visible_trails(call.account_id, call.region)
     return {
-        "Trails": [
-            {"TrailARN": t.arn, "Name": t.name, "HomeRegion": t.home_region} for t in trails
-        ]
+        "Trails": [{"TrailARN": t.arn, "Name": t.name, "HomeRegion": t.home_region} for t in trails]
     }
 
 
@@ -273,7 +280,7 @@ def put_event_selectors(call: Call, params: Params) -> Params:
     if basic is not None:
         trail.event_selectors = _event_selectors.normalize_basic(basic)
         trail.advanced_event_selectors = None
-    else:
+    elif advanced is not None:
         trail.advanced_event_selectors = _event_selectors.validate_advanced(
             advanced, _event_selectors.TRAIL_EVENT_CATEGORIES
         )

@@ -55,9 +55,13 @@ def decode(request: WireRequest) -> tuple[str, Params]:
     try:
         params = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        raise ServiceError("SerializationException", "Start of structure or map found where not expected.") from None
+        raise ServiceError(
+            "SerializationException", "Start of structure or map found where not expected."
+        ) from None
     if not isinstance(params, dict):
-        raise ServiceError("SerializationException", "Start of structure or map found where not expected.")
+        raise ServiceError(
+            "SerializationException", "Start of structure or map found where not expected."
+        )
     return operation, params
 
 
@@ -77,5 +81,7 @@ def encode_result(result: Params) -> WireResponse:
 
 def encode_error(error: ServiceError) -> WireResponse:
     """The JSON 1.1 error envelope: bare ``__type`` and capital-M ``Message``."""
-    body = json.dumps({"__type": error.code, "Message": error.message}, separators=(",", ":")).encode()
+    body = json.dumps(
+        {"__type": error.code, "Message": error.message}, separators=(",", ":")
+    ).encode()
     return WireResponse(error.status, _headers(body), body)

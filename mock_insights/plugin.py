@@ -1,4 +1,4 @@
-"""pytest plugin (registered through the ``pytest11`` entry point): the ``insights_mock`` fixture."""
+"""The pytest plugin, registered through the ``pytest11`` entry point: ``insights_mock``."""
 
 from __future__ import annotations
 

@@ -29,13 +29,19 @@ def test_bare_decorator_on_a_function():
 def test_configured_decorator_sets_the_default_region():
     client = boto3.client("cloudtrail")
     assert client.meta.region_name == "eu-west-1"
-    assert client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["TrailARN"].split(":")[3] == "eu-west-1"
+    assert (
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["TrailARN"].split(":")[3]
+        == "eu-west-1"
+    )
 
 
 @mock_insights(account_id="210987654321")
 def test_configured_decorator_sets_the_account():
     client = boto3.client("cloudtrail", region_name="us-east-1")
-    assert client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["TrailARN"].split(":")[4] == "210987654321"
+    assert (
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["TrailARN"].split(":")[4]
+        == "210987654321"
+    )
 
 
 def test_decorated_coroutine_function_stays_one_and_is_active_after_await():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import textwrap
+import threading
 
 import boto3
 import botocore.session
@@ -62,7 +62,11 @@ def test_client_without_any_credentials_works(monkeypatch, tmp_path, no_network)
 def test_requests_are_not_signed(insights_mock):
     client = boto3.client("cloudtrail", region_name="us-east-1")
     seen = []
-    client.meta.events.register("before-send.cloudtrail", lambda request, **_: seen.append(dict(request.headers)), unique_id="spy")
+    client.meta.events.register(
+        "before-send.cloudtrail",
+        lambda request, **_: seen.append(dict(request.headers)),
+        unique_id="spy",
+    )
     client.list_trails()
     assert seen and "Authorization" not in seen[0]
 
@@ -123,13 +127,24 @@ def test_session_created_before_import_is_still_intercepted():
             print(json.dumps([len(later.list_trails()["Trails"]), len(other.list_trails()["Trails"])]))
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [1, 1]
 
 
 def test_concurrent_calls_lose_no_update(insights_mock):
-    regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-south-1"]
+    regions = [
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-central-1",
+        "ap-south-1",
+    ]
     errors: list[BaseException] = []
 
     def work(region: str) -> None:
@@ -139,7 +154,9 @@ def test_concurrent_calls_lose_no_update(insights_mock):
                 name = f"trail-{index}"
                 client.create_trail(Name=name, S3BucketName=BUCKET)
                 kind = "ApiCallRateInsight" if index % 2 else "ApiErrorRateInsight"
-                client.put_insight_selectors(TrailName=name, InsightSelectors=[{"InsightType": kind}])
+                client.put_insight_selectors(
+                    TrailName=name, InsightSelectors=[{"InsightType": kind}]
+                )
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -153,4 +170,6 @@ def test_concurrent_calls_lose_no_update(insights_mock):
         client = boto3.client("cloudtrail", region_name=region)
         trails = client.describe_trails()["trailList"]
         assert len(trails) == 4 and all(t["HasInsightSelectors"] for t in trails)
-        assert client.get_insight_selectors(TrailName="trail-1")["InsightSelectors"] == [{"InsightType": "ApiCallRateInsight"}]
+        assert client.get_insight_selectors(TrailName="trail-1")["InsightSelectors"] == [
+            {"InsightType": "ApiCallRateInsight"}
+        ]

@@ -18,7 +18,10 @@ def test_put_returns_trail_arn_and_selectors_as_sent(client, trail):
 
 
 def test_get_returns_what_was_put(client, trail):
-    selectors = [{"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]}, CALL_RATE]
+    selectors = [
+        {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]},
+        CALL_RATE,
+    ]
     client.put_insight_selectors(TrailName=trail, InsightSelectors=selectors)
     response = client.get_insight_selectors(TrailName=trail)
     assert response["TrailARN"] == arn()
@@ -44,7 +47,8 @@ def test_event_categories_given_overwrite_existing(client, trail):
     )
     client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
     client.put_insight_selectors(
-        TrailName=trail, InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}]
+        TrailName=trail,
+        InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}],
     )
     stored = client.get_insight_selectors(TrailName=trail)["InsightSelectors"]
     assert stored == [{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}]
@@ -56,7 +60,10 @@ def test_omitted_event_categories_are_echoed_as_omitted(client, trail):
 
 
 def test_duplicate_categories_are_folded(client, trail):
-    selector = {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management", "Management"]}
+    selector = {
+        "InsightType": "ApiErrorRateInsight",
+        "EventCategories": ["Management", "Management"],
+    }
     response = client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])
     assert response["InsightSelectors"][0]["EventCategories"] == ["Management"]
 
@@ -64,13 +71,19 @@ def test_duplicate_categories_are_folded(client, trail):
 def test_empty_list_turns_insights_off(client, trail):
     client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
     response = client.put_insight_selectors(TrailName=trail, InsightSelectors=[])
-    assert response == {"TrailARN": arn(), "InsightSelectors": [], "ResponseMetadata": response["ResponseMetadata"]}
+    assert response == {
+        "TrailARN": arn(),
+        "InsightSelectors": [],
+        "ResponseMetadata": response["ResponseMetadata"],
+    }
     with raises_code("InsightNotEnabledException"):
         client.get_insight_selectors(TrailName=trail)
 
 
 def test_empty_list_on_trail_without_insights_succeeds(client, trail):
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[])["InsightSelectors"] == []
+    assert (
+        client.put_insight_selectors(TrailName=trail, InsightSelectors=[])["InsightSelectors"] == []
+    )
 
 
 def test_get_without_insights_raises_with_full_arn_even_by_name(client, trail):
@@ -113,7 +126,9 @@ def test_deleting_trail_removes_insights(client, trail):
 
 def test_trail_need_not_be_logging(client, trail):
     assert client.get_trail_status(Name=trail)["IsLogging"] is False
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])["InsightSelectors"]
+    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])[
+        "InsightSelectors"
+    ]
 
 
 # --- selector syntax ---------------------------------------------------------------------------
@@ -122,8 +137,14 @@ def test_trail_need_not_be_logging(client, trail):
 @pytest.mark.parametrize(
     ("selector", "message"),
     [
-        ({"InsightType": "Bogus"}, "Invalid InsightType: Bogus. Valid values are ApiCallRateInsight and ApiErrorRateInsight."),
-        ({"EventCategories": ["Management"]}, "Each Insights selector must specify an InsightType."),
+        (
+            {"InsightType": "Bogus"},
+            "Invalid InsightType: Bogus. Valid values are ApiCallRateInsight and ApiErrorRateInsight.",
+        ),
+        (
+            {"EventCategories": ["Management"]},
+            "Each Insights selector must specify an InsightType.",
+        ),
         (
             {"InsightType": "ApiCallRateInsight", "EventCategories": ["Bogus"]},
             "Invalid event category for Insights: Bogus. Valid values are Management and Data.",
@@ -140,14 +161,19 @@ def test_malformed_selector_is_rejected(client, trail, selector, message):
 
 
 def test_duplicate_insight_type_is_rejected(client, trail):
-    with raises_code("InvalidInsightSelectorsException", "InsightType ApiCallRateInsight is specified more than once."):
+    with raises_code(
+        "InvalidInsightSelectorsException",
+        "InsightType ApiCallRateInsight is specified more than once.",
+    ):
         client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE, CALL_RATE])
 
 
 def test_rejected_put_changes_nothing(client, trail):
     client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
     with raises_code("InvalidInsightSelectorsException"):
-        client.put_insight_selectors(TrailName=trail, InsightSelectors=[ERROR_RATE, {"InsightType": "Bogus"}])
+        client.put_insight_selectors(
+            TrailName=trail, InsightSelectors=[ERROR_RATE, {"InsightType": "Bogus"}]
+        )
     assert client.get_insight_selectors(TrailName=trail)["InsightSelectors"] == [CALL_RATE]
 
 
@@ -161,16 +187,16 @@ def test_botocore_rejects_missing_insight_selectors_before_sending(client, trail
 
 def test_call_rate_needs_write_management_events(client, trail):
     client.put_event_selectors(TrailName=trail, EventSelectors=[{"ReadWriteType": "ReadOnly"}])
-    message = (
-        f"Trail {arn()} must log write management events to enable ApiCallRateInsight on management events."
-    )
+    message = f"Trail {arn()} must log write management events to enable ApiCallRateInsight on management events."
     with raises_code("InvalidInsightSelectorsException", message):
         client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
 
 
 def test_error_rate_accepts_read_only_management_events(client, trail):
     client.put_event_selectors(TrailName=trail, EventSelectors=[{"ReadWriteType": "ReadOnly"}])
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[ERROR_RATE])["InsightSelectors"]
+    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[ERROR_RATE])[
+        "InsightSelectors"
+    ]
 
 
 def test_error_rate_needs_some_management_events(client, trail):
@@ -198,11 +224,16 @@ def test_data_insights_accept_read_only_data_events(client, trail):
     client.put_event_selectors(
         TrailName=trail,
         EventSelectors=[
-            {"ReadWriteType": "ReadOnly", "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}
+            {
+                "ReadWriteType": "ReadOnly",
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+            }
         ],
     )
     selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])["InsightSelectors"]
+    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])[
+        "InsightSelectors"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -214,17 +245,25 @@ def test_data_insights_accept_read_only_data_events(client, trail):
         ({"Field": "readOnly", "NotEquals": ["true"]}, True),
     ],
 )
-def test_advanced_selectors_decide_management_prerequisites(client, trail, read_only, call_rate_allowed):
+def test_advanced_selectors_decide_management_prerequisites(
+    client, trail, read_only, call_rate_allowed
+):
     fields = [{"Field": "eventCategory", "Equals": ["Management"]}]
     if read_only:
         fields.append(read_only)
-    client.put_event_selectors(TrailName=trail, AdvancedEventSelectors=[{"Name": "mgmt", "FieldSelectors": fields}])
+    client.put_event_selectors(
+        TrailName=trail, AdvancedEventSelectors=[{"Name": "mgmt", "FieldSelectors": fields}]
+    )
     if call_rate_allowed:
-        assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])["InsightSelectors"]
+        assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])[
+            "InsightSelectors"
+        ]
     else:
         with raises_code("InvalidInsightSelectorsException"):
             client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[ERROR_RATE])["InsightSelectors"]
+    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[ERROR_RATE])[
+        "InsightSelectors"
+    ]
 
 
 def test_advanced_data_selector_allows_data_insights(client, trail):
@@ -240,7 +279,9 @@ def test_advanced_data_selector_allows_data_insights(client, trail):
         ],
     )
     selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])["InsightSelectors"]
+    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])[
+        "InsightSelectors"
+    ]
     with raises_code("InvalidInsightSelectorsException"):
         client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
 
@@ -263,7 +304,9 @@ def test_unknown_trail_by_name(client):
 
 
 def test_invalid_trail_name(client):
-    with raises_code("InvalidTrailNameException", "Trail name must starts with a letter or number."):
+    with raises_code(
+        "InvalidTrailNameException", "Trail name must starts with a letter or number."
+    ):
         client.put_insight_selectors(TrailName="-bad-name", InsightSelectors=[CALL_RATE])
 
 
@@ -274,15 +317,22 @@ def test_malformed_trail_arn(client):
 
 def test_trail_name_with_event_data_store_is_a_bad_combination(client, trail):
     with raises_code("InvalidParameterCombinationException"):
-        client.put_insight_selectors(TrailName=trail, EventDataStore="abc-store", InsightSelectors=[CALL_RATE])
+        client.put_insight_selectors(
+            TrailName=trail, EventDataStore="abc-store", InsightSelectors=[CALL_RATE]
+        )
     with raises_code("InvalidParameterCombinationException"):
-        client.put_insight_selectors(TrailName=trail, InsightsDestination="abc-store", InsightSelectors=[CALL_RATE])
+        client.put_insight_selectors(
+            TrailName=trail, InsightsDestination="abc-store", InsightSelectors=[CALL_RATE]
+        )
     with raises_code("InvalidParameterCombinationException"):
         client.get_insight_selectors(TrailName=trail, EventDataStore="abc-store")
 
 
 def test_no_target_is_a_bad_combination(client):
-    with raises_code("InvalidParameterCombinationException", "You must specify either TrailName or EventDataStore."):
+    with raises_code(
+        "InvalidParameterCombinationException",
+        "You must specify either TrailName or EventDataStore.",
+    ):
         client.put_insight_selectors(InsightSelectors=[CALL_RATE])
     with raises_code("InvalidParameterCombinationException"):
         client.get_insight_selectors()
@@ -296,7 +346,9 @@ def test_store_without_destination_is_a_bad_combination(client):
 def test_unknown_event_data_store(client):
     with raises_code("EventDataStoreNotFoundException"):
         client.put_insight_selectors(
-            EventDataStore="abc-store", InsightsDestination="def-store", InsightSelectors=[CALL_RATE]
+            EventDataStore="abc-store",
+            InsightsDestination="def-store",
+            InsightSelectors=[CALL_RATE],
         )
     with raises_code("EventDataStoreNotFoundException"):
         client.get_insight_selectors(EventDataStore="abc-store")
@@ -304,13 +356,16 @@ def test_unknown_event_data_store(client):
 
 def test_selector_syntax_is_checked_before_the_trail_lookup(client):
     with raises_code("InvalidInsightSelectorsException"):
-        client.put_insight_selectors(TrailName="missing-trail", InsightSelectors=[{"InsightType": "Bogus"}])
+        client.put_insight_selectors(
+            TrailName="missing-trail", InsightSelectors=[{"InsightType": "Bogus"}]
+        )
 
 
 def test_prerequisites_are_checked_after_the_lookup(client):
     with raises_code("TrailNotFoundException"):
         client.put_insight_selectors(
-            TrailName="missing-trail", InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}]
+            TrailName="missing-trail",
+            InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}],
         )
 
 
@@ -323,7 +378,9 @@ def multi_region_trail(client) -> str:
     return TRAIL
 
 
-def test_put_from_another_region_by_home_arn_is_home_region_error(other_region_client, multi_region_trail):
+def test_put_from_another_region_by_home_arn_is_home_region_error(
+    other_region_client, multi_region_trail
+):
     with raises_code("InvalidHomeRegionException"):
         other_region_client.put_insight_selectors(TrailName=arn(), InsightSelectors=[CALL_RATE])
 
@@ -331,10 +388,14 @@ def test_put_from_another_region_by_home_arn_is_home_region_error(other_region_c
 def test_put_from_another_region_by_name_is_not_found(other_region_client, multi_region_trail):
     message = f"Unknown trail: {arn(region=OTHER_REGION)} for the user: 123456789012"
     with raises_code("TrailNotFoundException", message):
-        other_region_client.put_insight_selectors(TrailName=multi_region_trail, InsightSelectors=[CALL_RATE])
+        other_region_client.put_insight_selectors(
+            TrailName=multi_region_trail, InsightSelectors=[CALL_RATE]
+        )
 
 
-def test_get_from_another_region_by_home_arn_reads_home_trail(client, other_region_client, multi_region_trail):
+def test_get_from_another_region_by_home_arn_reads_home_trail(
+    client, other_region_client, multi_region_trail
+):
     client.put_insight_selectors(TrailName=multi_region_trail, InsightSelectors=[CALL_RATE])
     response = other_region_client.get_insight_selectors(TrailName=arn())
     assert response["TrailARN"] == arn()

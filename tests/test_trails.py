@@ -7,7 +7,9 @@ from helpers import ACCOUNT, BUCKET, OTHER_REGION, TRAIL, arn, raises_code
 
 
 def test_create_trail_response(client):
-    response = client.create_trail(Name=TRAIL, S3BucketName=BUCKET, S3KeyPrefix="logs", SnsTopicName="topic")
+    response = client.create_trail(
+        Name=TRAIL, S3BucketName=BUCKET, S3KeyPrefix="logs", SnsTopicName="topic"
+    )
     assert response["TrailARN"] == arn()
     assert response["Name"] == TRAIL and response["S3BucketName"] == BUCKET
     assert response["S3KeyPrefix"] == "logs"
@@ -28,7 +30,9 @@ def test_get_trail_shape(client, trail):
 
 
 def test_trail_already_exists(client, trail):
-    with raises_code("TrailAlreadyExistsException", f"Trail {trail} already exists for customer: {ACCOUNT}"):
+    with raises_code(
+        "TrailAlreadyExistsException", f"Trail {trail} already exists for customer: {ACCOUNT}"
+    ):
         client.create_trail(Name=trail, S3BucketName=BUCKET)
 
 
@@ -41,12 +45,24 @@ def test_shadow_name_is_taken_in_other_regions(client, other_region_client):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("ab", "Trail name too short. Minimum allowed length: 3 characters. Specified name length: 2 characters."),
-        ("a" * 129, "Trail name too long. Maximum allowed length: 128 characters. Specified name length: 129 characters."),
+        (
+            "ab",
+            "Trail name too short. Minimum allowed length: 3 characters. Specified name length: 2 characters.",
+        ),
+        (
+            "a" * 129,
+            "Trail name too long. Maximum allowed length: 128 characters. Specified name length: 129 characters.",
+        ),
         ("_abc", "Trail name must starts with a letter or number."),
         ("abc-", "Trail name must ends with a letter or number."),
-        ("ab@c", "Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_)."),
-        ("ab--c", "Trail name must not contain adjacent periods (.), hyphens (-), or underscores (_)."),
+        (
+            "ab@c",
+            "Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_).",
+        ),
+        (
+            "ab--c",
+            "Trail name must not contain adjacent periods (.), hyphens (-), or underscores (_).",
+        ),
         ("192.168.5.4", "Trail name must not be formatted as an IP address."),
     ],
 )
@@ -61,8 +77,16 @@ def test_invalid_bucket_name(client):
 
 
 def test_multi_region_must_include_global_events(client):
-    with raises_code("InvalidParameterCombinationException", "Multi-Region trail must include global service events."):
-        client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IsMultiRegionTrail=True, IncludeGlobalServiceEvents=False)
+    with raises_code(
+        "InvalidParameterCombinationException",
+        "Multi-Region trail must include global service events.",
+    ):
+        client.create_trail(
+            Name=TRAIL,
+            S3BucketName=BUCKET,
+            IsMultiRegionTrail=True,
+            IncludeGlobalServiceEvents=False,
+        )
 
 
 def test_organization_trail_needs_an_organization(client):
@@ -77,7 +101,9 @@ def test_five_trails_per_region(client, other_region_client):
         client.create_trail(Name="trail-5", S3BucketName=BUCKET)
     other_region_client.create_trail(Name="trail-5", S3BucketName=BUCKET)
     with raises_code("MaximumNumberOfTrailsExceededException"):
-        other_region_client.create_trail(Name="trail-6", S3BucketName=BUCKET, IsMultiRegionTrail=True)
+        other_region_client.create_trail(
+            Name="trail-6", S3BucketName=BUCKET, IsMultiRegionTrail=True
+        )
 
 
 def test_invalid_kms_key_id(client):
@@ -92,24 +118,35 @@ def test_kms_key_id_is_returned_as_arn(client):
 
 
 def test_get_trail_unknown_uses_the_name_form(client):
-    with raises_code("TrailNotFoundException", f"Unknown trail: missing-trail for the user: {ACCOUNT}"):
+    with raises_code(
+        "TrailNotFoundException", f"Unknown trail: missing-trail for the user: {ACCOUNT}"
+    ):
         client.get_trail(Name="missing-trail")
 
 
 def test_get_trail_status_unknown_uses_the_arn_form(client):
-    with raises_code("TrailNotFoundException", f"Unknown trail: {arn('missing-trail')} for the user: {ACCOUNT}"):
+    with raises_code(
+        "TrailNotFoundException", f"Unknown trail: {arn('missing-trail')} for the user: {ACCOUNT}"
+    ):
         client.get_trail_status(Name="missing-trail")
 
 
 def test_update_trail(client, trail):
-    response = client.update_trail(Name=trail, S3BucketName="other-bucket", EnableLogFileValidation=True)
+    response = client.update_trail(
+        Name=trail, S3BucketName="other-bucket", EnableLogFileValidation=True
+    )
     assert response["S3BucketName"] == "other-bucket"
     assert client.get_trail(Name=trail)["Trail"]["LogFileValidationEnabled"] is True
 
 
 def test_rejected_update_changes_nothing(client, trail):
     with raises_code("InvalidParameterCombinationException"):
-        client.update_trail(Name=trail, S3BucketName="other-bucket", IsMultiRegionTrail=True, IncludeGlobalServiceEvents=False)
+        client.update_trail(
+            Name=trail,
+            S3BucketName="other-bucket",
+            IsMultiRegionTrail=True,
+            IncludeGlobalServiceEvents=False,
+        )
     assert client.get_trail(Name=trail)["Trail"]["S3BucketName"] == BUCKET
 
 
@@ -135,7 +172,10 @@ def test_writes_to_a_shadow_need_the_home_region(client, other_region_client):
 
 def test_reads_of_a_shadow_by_name_fail(client, other_region_client):
     client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IsMultiRegionTrail=True)
-    with raises_code("TrailNotFoundException", f"Unknown trail: {arn(region=OTHER_REGION)} for the user: {ACCOUNT}"):
+    with raises_code(
+        "TrailNotFoundException",
+        f"Unknown trail: {arn(region=OTHER_REGION)} for the user: {ACCOUNT}",
+    ):
         other_region_client.get_event_selectors(TrailName=TRAIL)
 
 
@@ -146,7 +186,9 @@ def test_describe_trails_shadows_and_filters(client, other_region_client):
     assert names == {"home-trail", "local-trail"}
     local_only = other_region_client.describe_trails(includeShadowTrails=False)["trailList"]
     assert [t["Name"] for t in local_only] == ["local-trail"]
-    by_name = other_region_client.describe_trails(trailNameList=["home-trail", "local-trail"])["trailList"]
+    by_name = other_region_client.describe_trails(trailNameList=["home-trail", "local-trail"])[
+        "trailList"
+    ]
     assert [t["Name"] for t in by_name] == ["local-trail"]
     by_arn = other_region_client.describe_trails(trailNameList=[arn("home-trail")])["trailList"]
     assert [t["TrailARN"] for t in by_arn] == [arn("home-trail")]
@@ -162,7 +204,9 @@ def test_list_trails(client, other_region_client):
     client.create_trail(Name="home-trail", S3BucketName=BUCKET, IsMultiRegionTrail=True)
     client.create_trail(Name="local-trail", S3BucketName=BUCKET)
     listed = other_region_client.list_trails()["Trails"]
-    assert listed == [{"TrailARN": arn("home-trail"), "Name": "home-trail", "HomeRegion": "us-east-1"}]
+    assert listed == [
+        {"TrailARN": arn("home-trail"), "Name": "home-trail", "HomeRegion": "us-east-1"}
+    ]
     assert len(client.list_trails()["Trails"]) == 2
 
 
@@ -188,7 +232,12 @@ def test_default_event_selectors(client, trail):
     response = client.get_event_selectors(TrailName=trail)
     assert response["TrailARN"] == arn()
     assert response["EventSelectors"] == [
-        {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []}
+        {
+            "ReadWriteType": "All",
+            "IncludeManagementEvents": True,
+            "DataResources": [],
+            "ExcludeManagementEventSources": [],
+        }
     ]
     assert "AdvancedEventSelectors" not in response
 
@@ -196,12 +245,19 @@ def test_default_event_selectors(client, trail):
 def test_basic_selectors_are_filled_in(client, trail):
     client.put_event_selectors(TrailName=trail, EventSelectors=[{"ReadWriteType": "WriteOnly"}])
     (selector,) = client.get_event_selectors(TrailName=trail)["EventSelectors"]
-    assert selector == {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []}
+    assert selector == {
+        "ReadWriteType": "WriteOnly",
+        "IncludeManagementEvents": True,
+        "DataResources": [],
+        "ExcludeManagementEventSources": [],
+    }
     assert client.get_trail(Name=trail)["Trail"]["HasCustomEventSelectors"] is True
 
 
 def test_advanced_selectors_replace_basic_and_back(client, trail):
-    advanced = [{"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]
+    advanced = [
+        {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
+    ]
     client.put_event_selectors(TrailName=trail, AdvancedEventSelectors=advanced)
     response = client.get_event_selectors(TrailName=trail)
     assert response["AdvancedEventSelectors"] == advanced and "EventSelectors" not in response
@@ -217,7 +273,9 @@ def test_both_or_neither_selector_kind_is_a_bad_combination(client, trail):
         client.put_event_selectors(
             TrailName=trail,
             EventSelectors=[{}],
-            AdvancedEventSelectors=[{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}],
+            AdvancedEventSelectors=[
+                {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
+            ],
         )
 
 
@@ -231,12 +289,25 @@ def test_both_or_neither_selector_kind_is_a_bad_combination(client, trail):
         {"EventSelectors": [{"ExcludeManagementEventSources": ["s3.amazonaws.com"]}]},
         {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "bogus", "Equals": ["x"]}]}]},
         {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventName", "Equals": ["x"]}]}]},
-        {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Insight"]}]}]},
-        {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}]},
+        {
+            "AdvancedEventSelectors": [
+                {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Insight"]}]}
+            ]
+        },
+        {
+            "AdvancedEventSelectors": [
+                {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]}
+            ]
+        },
         {"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory"}]}]},
         {
             "AdvancedEventSelectors": [
-                {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "readOnly", "Equals": ["yes"]}]}
+                {
+                    "FieldSelectors": [
+                        {"Field": "eventCategory", "Equals": ["Management"]},
+                        {"Field": "readOnly", "Equals": ["yes"]},
+                    ]
+                }
             ]
         },
     ],

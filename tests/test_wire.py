@@ -24,7 +24,10 @@ def test_success_is_200_json():
 def test_error_envelope():
     status, body = _call(PREFIX + "GetTrail", b'{"Name": "missing-trail"}')
     assert status == 400
-    assert body == {"__type": "TrailNotFoundException", "Message": "Unknown trail: missing-trail for the user: 123456789012"}
+    assert body == {
+        "__type": "TrailNotFoundException",
+        "Message": "Unknown trail: missing-trail for the user: 123456789012",
+    }
 
 
 def test_unknown_target():
