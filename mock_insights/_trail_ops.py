@@ -8,7 +8,7 @@ from typing import Any
 
 from . import _event_selectors
 from ._call import Call, Handler, Params
-from ._names import check_trail_name, partition, trail_arn
+from ._names import check_trail_name, partition, resolve_trail, trail_arn
 from ._state import Trail
 from ._trail_lookup import find_trail
 from .errors import ServiceError
@@ -216,13 +216,7 @@ def describe_trails(call: Call, params: Params) -> Params:
     ]
     requested = params.get("trailNameList")
     if requested:
-        wanted: set[str] = set()
-        for name_or_arn in requested:
-            if name_or_arn.startswith("arn:"):
-                wanted.add(name_or_arn)
-            else:
-                check_trail_name(name_or_arn)
-                wanted.add(trail_arn(call.region, call.account_id, name_or_arn))
+        wanted = {resolve_trail(entry, call.region, call.account_id).arn for entry in requested}
         visible = [trail for trail in visible if trail.arn in wanted]
     return {"trailList": [trail_view(trail) for trail in visible]}
 

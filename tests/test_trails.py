@@ -198,6 +198,23 @@ def test_describe_trails_shadows_and_filters(client, other_region_client):
 def test_describe_trails_rejects_invalid_names(client):
     with raises_code("InvalidTrailNameException"):
         client.describe_trails(trailNameList=["x"])
+    with raises_code("CloudTrailARNInvalidException"):
+        client.describe_trails(trailNameList=["arn:aws:cloudtrail:us-east-1:1:trail/x"])
+
+
+def test_invalid_s3_key_prefix(client):
+    with raises_code("InvalidS3PrefixException"):
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET, S3KeyPrefix="p" * 201)
+
+
+def test_invalid_sns_topic_name(client):
+    with raises_code("InvalidSnsTopicNameException"):
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET, SnsTopicName="bad topic!")
+
+
+def test_get_event_selectors_of_a_shadow_by_home_arn(client, other_region_client):
+    client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IsMultiRegionTrail=True)
+    assert other_region_client.get_event_selectors(TrailName=arn())["TrailARN"] == arn()
 
 
 def test_list_trails(client, other_region_client):

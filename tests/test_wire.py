@@ -42,3 +42,17 @@ def test_invalid_json():
 
 def test_empty_body_means_no_parameters():
     assert _call(PREFIX + "ListTrails", b"")[0] == 200
+
+
+def test_every_code_the_mock_raises_is_modeled():
+    """Codes are written in handlers; botocore's model is the list they must come from."""
+    import pathlib
+    import re
+
+    from mock_insights import _model
+
+    source = "\n".join(p.read_text() for p in pathlib.Path(_model.__file__).parent.glob("*.py"))
+    raised = set(re.findall(r'ServiceError\(\s*"(\w+)"', source))
+    protocol_level = {"UnknownOperationException", "SerializationException"}
+    assert raised - protocol_level, "no codes found: the pattern above is stale"
+    assert raised - protocol_level <= _model.error_codes()
