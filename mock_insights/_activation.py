@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ._state import Backend
+if TYPE_CHECKING:
+    from ._state import Backend
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY": "mock_insights"}
@@ -61,6 +63,8 @@ def push(settings: Settings) -> None:
     global current
     with _lock:
         if not _stack:
+            from ._state import Backend  # loaded on first activation, not at import
+
             _saved_env.clear()
             _saved_env.update({key: os.environ.get(key) for key in _MANAGED_ENV})
             backend = Backend()

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-import wrapt
-
 MockFactory = Callable[[], AbstractContextManager[Any]]
 
 
 def wrap_callable(func: Callable[..., Any], factory: MockFactory) -> Any:
     """Wrap a function or method so each call runs inside a fresh activation."""
+    import wrapt  # imported on first decoration: wrapt pulls in asyncio, too slow for import
+
     if inspect.iscoroutinefunction(func):
 
         async def run_async(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

@@ -7,20 +7,25 @@ meaning), ``before-sign`` records the client's region on the request, and ``befo
 answers it. As a last line, ``Endpoint._send`` refuses to let a CloudTrail request reach the
 network while the mock is active, whatever session made the client. Inactive, each handler
 is one global read.
+
+botocore's handler and endpoint modules are imported here rather than awaited with a
+post-import hook: boto3 imports both anyway, so this costs nothing and works in any import
+order. The dispatch core is loaded on the first answered call, to keep import cheap.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import wrapt
+import botocore.endpoint
+import botocore.handlers
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 
-from . import _activation, _dispatch
-from ._wire import WireRequest
+from . import _activation
 
 REGION_HEADER = "x-mock-insights-region"
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
@@ -69,7 +74,9 @@ def respond(request: Any, active: _activation.Active) -> AWSResponse:
     body = request.body
     if isinstance(body, str):
         body = body.encode()
-    wire = WireRequest(target, body or b"", region, active.account_id)
+    from . import _dispatch, _wire  # loaded on first use; cached by the import system
+
+    wire = _wire.WireRequest(target, body or b"", region, active.account_id)
     response = _dispatch.handle(wire, active.backend)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 
@@ -87,26 +94,30 @@ def register(emitter: Any) -> None:
         emitter.register(event, handler, unique_id=f"mock_insights:{event}")
 
 
-@wrapt.when_imported("botocore.handlers")
-def _add_builtin_handlers(module: Any) -> None:
-    if HANDLERS[0] not in module.BUILTIN_HANDLERS:
-        module.BUILTIN_HANDLERS.extend(HANDLERS)
+def _guard(send: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Wrap ``Endpoint._send`` so an active mock answers CloudTrail instead of the network."""
+
+    def guarded_send(endpoint: Any, request: Any) -> Any:
+        active = _activation.current
+        if active is not None and endpoint._endpoint_prefix == "cloudtrail":
+            register(endpoint._event_emitter)  # later calls of this client take the fast path
+            return respond(request, active)
+        return send(endpoint, request)
+
+    guarded_send.mock_insights_guard = True  # type: ignore[attr-defined]
+    return guarded_send
 
 
-@wrapt.when_imported("boto3")
-def _patch_default_session(module: Any) -> None:
-    if module.DEFAULT_SESSION is not None:
-        register(module.DEFAULT_SESSION.events)
+def install() -> None:
+    """Register with botocore once per process; safe to call again."""
+    if HANDLERS[0] not in botocore.handlers.BUILTIN_HANDLERS:
+        botocore.handlers.BUILTIN_HANDLERS.extend(HANDLERS)
+    endpoint_class = botocore.endpoint.Endpoint
+    if not getattr(endpoint_class._send, "mock_insights_guard", False):
+        endpoint_class._send = _guard(endpoint_class._send)
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None and boto3.DEFAULT_SESSION is not None:
+        register(boto3.DEFAULT_SESSION.events)
 
 
-def _guard_send(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    active = _activation.current
-    if active is not None and instance._endpoint_prefix == "cloudtrail":
-        register(instance._event_emitter)
-        return respond(args[0], active)
-    return wrapped(*args, **kwargs)
-
-
-@wrapt.when_imported("botocore.endpoint")
-def _patch_endpoint(module: Any) -> None:
-    wrapt.wrap_function_wrapper(module, "Endpoint._send", _guard_send)
+install()

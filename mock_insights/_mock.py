@@ -5,13 +5,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation, _hook
 from ._activation import DEFAULT_ACCOUNT_ID, Settings
 from ._decorate import wrap_callable, wrap_class
-from ._state import Backend
 from .errors import NotStartedError
+
+if TYPE_CHECKING:
+    from ._state import Backend
 
 P = ParamSpec("P")
 R = TypeVar("R")
