@@ -6,12 +6,16 @@ operation means writing its handler and state and listing it in its module's tab
 
 from __future__ import annotations
 
-from . import _insight_ops, _trail_ops, _wire
+from . import _insight_ops, _store_ops, _trail_ops, _wire
 from ._call import Call, Handler
 from ._state import Backend
 from .errors import ServiceError, UnsupportedOperationError
 
-HANDLERS: dict[str, Handler] = {**_trail_ops.HANDLERS, **_insight_ops.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **_trail_ops.HANDLERS,
+    **_store_ops.HANDLERS,
+    **_insight_ops.HANDLERS,
+}
 
 
 def supported_operations() -> list[str]:

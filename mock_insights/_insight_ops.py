@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import _insight_selectors
 from ._call import Call, Handler, Params
 from ._names import resolve_trail
+from ._store_lookup import find_store, resolve_store_arn
 from ._trail_lookup import find_trail
 from .errors import ServiceError
 
@@ -26,24 +27,49 @@ def _check_target_combination(params: Params, store_params: tuple[str, ...]) -> 
         raise _combination_error("You must specify either TrailName or EventDataStore.")
 
 
-def _store_not_found(params: Params) -> ServiceError:
-    # No operation that creates event data stores is implemented yet, so none can exist.
-    return ServiceError(
-        "EventDataStoreNotFoundException",
-        f"The specified event data store {params['EventDataStore']} was not found.",
-    )
+def _put_on_store(call: Call, params: Params) -> Params:
+    """Steps 1-7 of the validation order for an event data store source."""
+    raw = params["InsightSelectors"]
+    destination_value = params.get("InsightsDestination")
+    if raw and destination_value is None:
+        raise _combination_error(
+            "To enable Insights on an event data store, you must provide both EventDataStore "
+            "and InsightsDestination."
+        )
+    resolve_store_arn(call, params["EventDataStore"])
+    if destination_value is not None:
+        resolve_store_arn(call, destination_value)
+    if any("Data" in (selector.get("EventCategories") or []) for selector in raw):
+        raise ServiceError(
+            "InvalidInsightSelectorsException",
+            "Insights on data events are not supported on event data stores.",
+        )
+    selectors = _insight_selectors.parse(raw)
+    source = find_store(call, params["EventDataStore"])
+    destination = None if destination_value is None else find_store(call, destination_value)
+    if selectors:
+        _insight_selectors.check_prerequisites(
+            selectors, source.coverage(), f"Event data store {source.arn}"
+        )
+        assert destination is not None
+        if not destination.is_insights_store:
+            raise ServiceError(
+                "InvalidInsightSelectorsException",
+                f"The destination event data store {destination.arn} must log Insights events.",
+            )
+    source.insight_selectors = selectors
+    source.insights_destination = destination.arn if selectors and destination else None
+    out: Params = {"EventDataStoreArn": source.arn}
+    if destination is not None:
+        out["InsightsDestination"] = destination.arn
+    out["InsightSelectors"] = selectors
+    return out
 
 
 def put_insight_selectors(call: Call, params: Params) -> Params:
     _check_target_combination(params, _STORE_TARGETS)
     if "TrailName" not in params:
-        if params["InsightSelectors"] and "InsightsDestination" not in params:
-            raise _combination_error(
-                "To enable Insights on an event data store, you must provide both EventDataStore "
-                "and InsightsDestination."
-            )
-        _insight_selectors.parse(params["InsightSelectors"])
-        raise _store_not_found(params)
+        return _put_on_store(call, params)
     ref = resolve_trail(params["TrailName"], call.region, call.account_id)
     selectors = _insight_selectors.parse(params["InsightSelectors"])
     trail = find_trail(call, ref, write=True)
@@ -55,7 +81,18 @@ def put_insight_selectors(call: Call, params: Params) -> Params:
 def get_insight_selectors(call: Call, params: Params) -> Params:
     _check_target_combination(params, ("EventDataStore",))
     if "TrailName" not in params:
-        raise _store_not_found(params)
+        store = find_store(call, params["EventDataStore"])
+        if not store.insight_selectors:
+            raise ServiceError(
+                "InsightNotEnabledException",
+                f"Event data store {store.arn} does not have Insights enabled. Edit the event data "
+                "store settings to enable Insights, and then try the operation again.",
+            )
+        return {
+            "EventDataStoreArn": store.arn,
+            "InsightsDestination": store.insights_destination,
+            "InsightSelectors": store.insight_selectors,
+        }
     trail = find_trail(call, params["TrailName"], write=False)
     if not trail.insight_selectors:
         raise ServiceError(

@@ -58,12 +58,62 @@ class Trail:
         )
 
 
+@dataclass(slots=True)
+class EventDataStore:
+    """One CloudTrail Lake event data store; a source may carry Insights selectors."""
+
+    name: str
+    region: str
+    account_id: str
+    arn: str
+    advanced_event_selectors: list[Selector]
+    multi_region: bool = True
+    organization_enabled: bool = False
+    billing_mode: str = "EXTENDABLE_RETENTION_PRICING"
+    retention_period: int = 366
+    termination_protection: bool = True
+    kms_key_id: str | None = None
+    tags: list[dict[str, str]] = field(default_factory=list)
+    status: str = "ENABLED"
+    created: float = 0.0
+    updated: float = 0.0
+    insight_selectors: list[Selector] = field(default_factory=list)
+    insights_destination: str | None = None
+
+    def coverage(self) -> Coverage:
+        """Which events the store's advanced selectors collect."""
+        return advanced_coverage(self.advanced_event_selectors)
+
+    @property
+    def is_insights_store(self) -> bool:
+        """Whether the store collects Insights events (a possible Insights destination)."""
+        return any(
+            "Insight" in (fs.get("Equals") or [])
+            for selector in self.advanced_event_selectors
+            for fs in selector["FieldSelectors"]
+            if fs["Field"] == "eventCategory"
+        )
+
+
 class Backend:
-    """All trails of every account, indexed by account then home ARN."""
+    """All trails and event data stores of every account, indexed by account then ARN."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self._trails: dict[str, dict[str, Trail]] = {}
+        self._stores: dict[str, dict[str, EventDataStore]] = {}
+
+    def store(self, account_id: str, arn: str) -> EventDataStore | None:
+        """The event data store with this ARN, if it exists."""
+        account_stores = self._stores.get(account_id)
+        return None if account_stores is None else account_stores.get(arn)
+
+    def stores_in(self, account_id: str, region: str) -> list[EventDataStore]:
+        """An account's event data stores in one region, in creation order."""
+        return [s for s in self._stores.get(account_id, {}).values() if s.region == region]
+
+    def add_store(self, store: EventDataStore) -> None:
+        self._stores.setdefault(store.account_id, {})[store.arn] = store
 
     def trail(self, account_id: str, arn: str) -> Trail | None:
         """The trail whose home ARN is ``arn``, if it exists."""

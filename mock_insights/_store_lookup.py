@@ -1,0 +1,55 @@
+"""Finding the event data store a request names, by full ARN or by the ARN's ID suffix."""
+
+from __future__ import annotations
+
+import re
+
+from ._call import Call
+from ._names import partition
+from ._state import EventDataStore
+from .errors import ServiceError
+
+_STORE_ARN = re.compile(
+    r"arn:aws[a-z-]*:cloudtrail:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):eventdatastore/(?P<id>[A-Za-z0-9-]+)"
+)
+_STORE_ID = re.compile(r"[A-Za-z0-9-]{3,}")
+
+
+def store_arn(region: str, account_id: str, store_id: str) -> str:
+    return f"arn:{partition(region)}:cloudtrail:{region}:{account_id}:eventdatastore/{store_id}"
+
+
+def resolve_store_arn(call: Call, value: str) -> str:
+    """The full ARN that ``value`` names in the caller's account and region.
+
+    A malformed value, or an ARN of another account or region, gives
+    ``EventDataStoreARNInvalidException``: the store cannot be in the caller's account.
+    """
+    if value.startswith("arn:"):
+        match = _STORE_ARN.fullmatch(value)
+        if match is None or match["account"] != call.account_id or match["region"] != call.region:
+            raise invalid_arn(value)
+        return value
+    if not _STORE_ID.fullmatch(value):
+        raise invalid_arn(value)
+    return store_arn(call.region, call.account_id, value)
+
+
+def invalid_arn(value: str) -> ServiceError:
+    return ServiceError(
+        "EventDataStoreARNInvalidException",
+        f"The specified event data store ARN is not valid or does not map to an event data store "
+        f"in your account: {value}",
+    )
+
+
+def find_store(call: Call, value: str, *, include_pending: bool = False) -> EventDataStore:
+    """The store ``value`` names; stores pending deletion count only where asked for."""
+    arn = resolve_store_arn(call, value)
+    store = call.backend.store(call.account_id, arn)
+    if store is None or (store.status == "PENDING_DELETION" and not include_pending):
+        raise ServiceError(
+            "EventDataStoreNotFoundException",
+            f"The specified event data store {arn} was not found.",
+        )
+    return store

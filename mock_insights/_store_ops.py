@@ -1,0 +1,236 @@
+"""CloudTrail Lake event data store operations: the state Insights on stores depends on."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+from . import _event_selectors, _insight_selectors, _model
+from ._call import Call, Handler, Params
+from ._state import EventDataStore
+from ._store_lookup import find_store, store_arn
+from .errors import ServiceError
+
+MAX_STORES_PER_REGION = 10
+STORE_EVENT_CATEGORIES = (
+    "Management",
+    "Data",
+    "NetworkActivity",
+    "Insight",
+    "ConfigurationItem",
+    "ActivityAuditLog",
+)
+DEFAULT_STORE_SELECTORS = (
+    {
+        "Name": "Default management events",
+        "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+    },
+)
+_DEFAULT_RETENTION = {"EXTENDABLE_RETENTION_PRICING": 366, "FIXED_RETENTION_PRICING": 2557}
+_MAX_RETENTION = {"EXTENDABLE_RETENTION_PRICING": 3653, "FIXED_RETENTION_PRICING": 2557}
+_STORE_NAME = re.compile(r"[a-zA-Z0-9._-]{3,128}")
+
+
+def _invalid_parameter(message: str) -> ServiceError:
+    return ServiceError("InvalidParameterException", message)
+
+
+def _check_name(call: Call, name: str, itself: EventDataStore | None = None) -> None:
+    if not _STORE_NAME.fullmatch(name):
+        raise _invalid_parameter(f"Event data store name {name} is not valid.")
+    for store in call.backend.stores_in(call.account_id, call.region):
+        if store.name == name and store is not itself:
+            raise ServiceError(
+                "EventDataStoreAlreadyExistsException",
+                f"An event data store with the name {name} already exists.",
+            )
+
+
+def _settings(call: Call, params: Params, current: EventDataStore | None) -> dict[str, Any]:
+    """Validate the store settings given, as EventDataStore field values."""
+    settings: dict[str, Any] = {}
+    if "AdvancedEventSelectors" in params:
+        settings["advanced_event_selectors"] = _event_selectors.validate_advanced(
+            params["AdvancedEventSelectors"], STORE_EVENT_CATEGORIES
+        )
+    billing_mode = params.get("BillingMode", current.billing_mode if current else None)
+    billing_mode = billing_mode or "EXTENDABLE_RETENTION_PRICING"
+    if billing_mode not in _model.enum_values("BillingMode"):
+        raise _invalid_parameter(f"BillingMode {billing_mode} is not valid.")
+    settings["billing_mode"] = billing_mode
+    if "RetentionPeriod" in params:
+        settings["retention_period"] = params["RetentionPeriod"]
+    elif current is None:
+        settings["retention_period"] = _DEFAULT_RETENTION[billing_mode]
+    retention = settings.get("retention_period", current.retention_period if current else 0)
+    if not 7 <= retention <= _MAX_RETENTION[billing_mode]:
+        raise _invalid_parameter(
+            f"RetentionPeriod must be between 7 and {_MAX_RETENTION[billing_mode]} days "
+            f"for {billing_mode}."
+        )
+    for param, attribute in (
+        ("MultiRegionEnabled", "multi_region"),
+        ("TerminationProtectionEnabled", "termination_protection"),
+        ("KmsKeyId", "kms_key_id"),
+    ):
+        if param in params:
+            settings[attribute] = params[param]
+    if params.get("OrganizationEnabled"):
+        raise ServiceError(
+            "OrganizationsNotInUseException",
+            f"Account {call.account_id} is not a member of an organization.",
+        )
+    return settings
+
+
+def store_view(store: EventDataStore, *, status: str | None = None) -> Params:
+    """The members Create/Get/Update/RestoreEventDataStore return."""
+    out: Params = {
+        "EventDataStoreArn": store.arn,
+        "Name": store.name,
+        "Status": status or store.status,
+        "AdvancedEventSelectors": store.advanced_event_selectors,
+        "MultiRegionEnabled": store.multi_region,
+        "OrganizationEnabled": store.organization_enabled,
+        "RetentionPeriod": store.retention_period,
+        "TerminationProtectionEnabled": store.termination_protection,
+        "CreatedTimestamp": store.created,
+        "UpdatedTimestamp": store.updated,
+        "BillingMode": store.billing_mode,
+    }
+    if store.kms_key_id is not None:
+        out["KmsKeyId"] = store.kms_key_id
+    return out
+
+
+def create_event_data_store(call: Call, params: Params) -> Params:
+    _check_name(call, params["Name"])
+    settings = _settings(call, params, None)
+    settings.setdefault("advanced_event_selectors", [dict(s) for s in DEFAULT_STORE_SELECTORS])
+    stores = call.backend.stores_in(call.account_id, call.region)
+    if len(stores) >= MAX_STORES_PER_REGION:
+        raise ServiceError(
+            "EventDataStoreMaxLimitExceededException",
+            f"Your account already has {MAX_STORES_PER_REGION} event data stores in {call.region}.",
+        )
+    now = time.time()
+    store = EventDataStore(
+        name=params["Name"],
+        region=call.region,
+        account_id=call.account_id,
+        arn=store_arn(call.region, call.account_id, str(uuid.uuid4())),
+        tags=[dict(tag) for tag in params.get("TagsList", [])],
+        created=now,
+        updated=now,
+        **settings,
+    )
+    if not params.get("StartIngestion", True):
+        if store.is_insights_store:
+            raise _invalid_parameter(
+                "StartIngestion cannot be false for an Insights event data store."
+            )
+        store.status = "STOPPED_INGESTION"
+    call.backend.add_store(store)
+    return {**store_view(store, status="CREATED"), "TagsList": store.tags}
+
+
+def get_event_data_store(call: Call, params: Params) -> Params:
+    return store_view(find_store(call, params["EventDataStore"], include_pending=True))
+
+
+def update_event_data_store(call: Call, params: Params) -> Params:
+    store = find_store(call, params["EventDataStore"])
+    if "Name" in params:
+        _check_name(call, params["Name"], itself=store)
+    settings = _settings(call, params, store)
+    if store.insight_selectors and "advanced_event_selectors" in settings:
+        _insight_selectors.check_prerequisites(
+            store.insight_selectors,
+            _event_selectors.advanced_coverage(settings["advanced_event_selectors"]),
+            f"Event data store {store.arn}",
+        )
+    if "Name" in params:
+        settings["name"] = params["Name"]
+    for attribute, value in settings.items():
+        setattr(store, attribute, value)
+    store.updated = time.time()
+    return store_view(store)
+
+
+def delete_event_data_store(call: Call, params: Params) -> Params:
+    store = find_store(call, params["EventDataStore"])
+    if store.termination_protection:
+        raise ServiceError(
+            "EventDataStoreTerminationProtectedException",
+            f"Event data store {store.arn} cannot be deleted because termination protection is "
+            "enabled.",
+        )
+    store.status = "PENDING_DELETION"
+    store.updated = time.time()
+    return {}
+
+
+def _wrong_status(store: EventDataStore) -> ServiceError:
+    return ServiceError(
+        "InvalidEventDataStoreStatusException",
+        f"Event data store {store.arn} has status {store.status}, "
+        "which does not allow this operation.",
+    )
+
+
+def restore_event_data_store(call: Call, params: Params) -> Params:
+    store = find_store(call, params["EventDataStore"], include_pending=True)
+    if store.status != "PENDING_DELETION":
+        raise _wrong_status(store)
+    store.status = "ENABLED"
+    store.updated = time.time()
+    return store_view(store)
+
+
+def list_event_data_stores(call: Call, params: Params) -> Params:
+    listed = []
+    for store in call.backend.stores_in(call.account_id, call.region):
+        view = store_view(store)
+        listed.append({key: view[key] for key in _model_list_members() if key in view})
+    return {"EventDataStores": listed}
+
+
+def _model_list_members() -> tuple[str, ...]:
+    return tuple(_model.service_model().shape_for("EventDataStore").members)
+
+
+def _change_ingestion(call: Call, params: Params, *, start: bool) -> Params:
+    store = find_store(call, params["EventDataStore"])
+    if store.is_insights_store:
+        raise ServiceError(
+            "InvalidEventDataStoreCategoryException",
+            "Ingestion can only be started or stopped on event data stores of the Management, "
+            "Data, NetworkActivity or ConfigurationItem event category.",
+        )
+    if store.status != ("STOPPED_INGESTION" if start else "ENABLED"):
+        raise _wrong_status(store)
+    store.status = "ENABLED" if start else "STOPPED_INGESTION"
+    store.updated = time.time()
+    return {}
+
+
+def start_event_data_store_ingestion(call: Call, params: Params) -> Params:
+    return _change_ingestion(call, params, start=True)
+
+
+def stop_event_data_store_ingestion(call: Call, params: Params) -> Params:
+    return _change_ingestion(call, params, start=False)
+
+
+HANDLERS: dict[str, Handler] = {
+    "CreateEventDataStore": create_event_data_store,
+    "GetEventDataStore": get_event_data_store,
+    "UpdateEventDataStore": update_event_data_store,
+    "DeleteEventDataStore": delete_event_data_store,
+    "RestoreEventDataStore": restore_event_data_store,
+    "ListEventDataStores": list_event_data_stores,
+    "StartEventDataStoreIngestion": start_event_data_store_ingestion,
+    "StopEventDataStoreIngestion": stop_event_data_store_ingestion,
+}
