@@ -45,3 +45,15 @@ def test_quickstart_example_runs():
         "unknown trail: Unknown trail: arn:aws:cloudtrail:us-east-1:123456789012:trail/no-such-trail"
         in result.stdout
     )
+
+
+def test_event_data_store_example_runs():
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "event_data_store.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "destination: arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/" in result.stdout
+    assert "stopping the Insights store: InvalidEventDataStoreCategoryException" in result.stdout
