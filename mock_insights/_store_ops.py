@@ -9,6 +9,7 @@ from typing import Any
 
 from . import _event_selectors, _insight_selectors, _model
 from ._call import Call, Handler, Params
+from ._organizations import check_organization_request
 from ._state import EventDataStore
 from ._store_lookup import find_store, store_arn
 from .errors import ServiceError
@@ -77,11 +78,7 @@ def _settings(call: Call, params: Params, current: EventDataStore | None) -> dic
     ):
         if param in params:
             settings[attribute] = params[param]
-    if params.get("OrganizationEnabled"):
-        raise ServiceError(
-            "OrganizationsNotInUseException",
-            f"Account {call.account_id} is not a member of an organization.",
-        )
+    check_organization_request(call, params.get("OrganizationEnabled"))
     return settings
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from . import _event_selectors
 from ._call import Call, Handler, Params
 from ._names import check_trail_name, partition, resolve_trail, trail_arn
+from ._organizations import check_organization_request
 from ._state import Trail
 from ._trail_lookup import find_trail
 from .errors import ServiceError
@@ -47,14 +48,6 @@ def _kms_key_arn(value: str, call: Call) -> str:
     return f"arn:{partition(call.region)}:kms:{call.region}:{call.account_id}:{kind}{value}"
 
 
-def _check_organization(requested: bool | None, call: Call) -> None:
-    if requested:
-        raise ServiceError(
-            "OrganizationsNotInUseException",
-            f"Account {call.account_id} is not a member of an organization.",
-        )
-
-
 def _settings(params: Params, call: Call) -> dict[str, Any]:
     """Validate the optional trail settings given, as Trail field values."""
     settings: dict[str, Any] = {}
@@ -85,7 +78,7 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
     ):
         if param in params:
             settings[attribute] = params[param]
-    _check_organization(params.get("IsOrganizationTrail"), call)
+    check_organization_request(call, params.get("IsOrganizationTrail"))
     return settings
 
 

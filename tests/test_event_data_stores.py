@@ -272,3 +272,8 @@ def test_rejected_store_put_changes_nothing(client, source, destination):
             InsightSelectors=[{"InsightType": "Bogus"}],
         )
     assert client.get_insight_selectors(EventDataStore=source)["InsightSelectors"] == [CALL_RATE]
+
+
+def test_organization_store_needs_an_organization(client):
+    with raises_code("OrganizationsNotInUseException"):
+        client.create_event_data_store(Name="org-store", OrganizationEnabled=True)

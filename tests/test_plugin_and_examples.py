@@ -28,32 +28,25 @@ def test_fixture_is_registered_through_the_entry_point(pytester):
     result.assert_outcomes(passed=2)
 
 
-def test_quickstart_example_runs():
+def _run_example(name: str) -> str:
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "quickstart.py")],
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert (
-        "enabled on arn:aws:cloudtrail:us-east-1:123456789012:trail/management-trail"
-        in result.stdout
-    )
-    assert "after disabling: InsightNotEnabledException" in result.stdout
+    return result.stdout
+
+
+def test_quickstart_example_runs():
+    output = _run_example("quickstart.py")
+    assert "enabled on arn:aws:cloudtrail:us-east-1:123456789012:trail/management-trail" in output
+    assert "after disabling: InsightNotEnabledException" in output
     assert (
         "unknown trail: Unknown trail: arn:aws:cloudtrail:us-east-1:123456789012:trail/no-such-trail"
-        in result.stdout
+        in output
     )
 
 
 def test_event_data_store_example_runs():
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "event_data_store.py")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "destination: arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/" in result.stdout
-    assert "stopping the Insights store: InvalidEventDataStoreCategoryException" in result.stdout
+    output = _run_example("event_data_store.py")
+    assert "destination: arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/" in output
+    assert "stopping the Insights store: InvalidEventDataStoreCategoryException" in output
