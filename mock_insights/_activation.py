@@ -76,16 +76,14 @@ def push(settings: Settings) -> None:
         current = Active(backend, settings.account_id)
 
 
-def pop(settings: Settings) -> bool:
-    """Deactivate one mock; return False if it was not active."""
+def pop(settings: Settings) -> None:
+    """Deactivate one mock (the caller only passes settings it pushed)."""
     global current
     with _lock:
         for index in range(len(_stack) - 1, -1, -1):
             if _stack[index] is settings:
                 del _stack[index]
                 break
-        else:
-            return False
         if _stack:
             assert current is not None
             _apply_environment()
@@ -94,4 +92,3 @@ def pop(settings: Settings) -> bool:
             current = None
             for key, value in _saved_env.items():
                 _set_env(key, value)
-        return True

@@ -21,3 +21,8 @@ class Call:
 
 
 Handler = Callable[[Call, Params], Params]
+
+
+def given(params: Params, names: dict[str, str]) -> dict[str, Any]:
+    """The parameters present in ``params``, renamed to state attributes by ``names``."""
+    return {attribute: params[param] for param, attribute in names.items() if param in params}

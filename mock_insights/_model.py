@@ -44,6 +44,12 @@ def enum_values(shape_name: str) -> tuple[str, ...]:
 
 
 @cache
+def members(shape_name: str) -> tuple[str, ...]:
+    """The member names of a structure shape, in model order."""
+    return tuple(service_model().shape_for(shape_name).members)
+
+
+@cache
 def error_codes() -> frozenset[str]:
     """Every error code the CloudTrail model declares."""
     return frozenset(shape.name for shape in service_model().error_shapes)

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from . import _event_selectors, _insight_selectors, _model
-from ._call import Call, Handler, Params
+from ._call import Call, Handler, Params, given
 from ._organizations import check_organization_request
 from ._state import EventDataStore
 from ._store_lookup import find_store, store_arn
@@ -31,6 +31,11 @@ DEFAULT_STORE_SELECTORS = (
 )
 _DEFAULT_RETENTION = {"EXTENDABLE_RETENTION_PRICING": 366, "FIXED_RETENTION_PRICING": 2557}
 _MAX_RETENTION = {"EXTENDABLE_RETENTION_PRICING": 3653, "FIXED_RETENTION_PRICING": 2557}
+_PLAIN_SETTINGS = {
+    "MultiRegionEnabled": "multi_region",
+    "TerminationProtectionEnabled": "termination_protection",
+    "KmsKeyId": "kms_key_id",
+}
 _STORE_NAME = re.compile(r"[a-zA-Z0-9._-]{3,128}")
 
 
@@ -71,13 +76,7 @@ def _settings(call: Call, params: Params, current: EventDataStore | None) -> dic
             f"RetentionPeriod must be between 7 and {_MAX_RETENTION[billing_mode]} days "
             f"for {billing_mode}."
         )
-    for param, attribute in (
-        ("MultiRegionEnabled", "multi_region"),
-        ("TerminationProtectionEnabled", "termination_protection"),
-        ("KmsKeyId", "kms_key_id"),
-    ):
-        if param in params:
-            settings[attribute] = params[param]
+    settings.update(given(params, _PLAIN_SETTINGS))
     check_organization_request(call, params.get("OrganizationEnabled"))
     return settings
 
@@ -190,12 +189,8 @@ def list_event_data_stores(call: Call, params: Params) -> Params:
     listed = []
     for store in call.backend.stores_in(call.account_id, call.region):
         view = store_view(store)
-        listed.append({key: view[key] for key in _model_list_members() if key in view})
+        listed.append({key: view[key] for key in _model.members("EventDataStore") if key in view})
     return {"EventDataStores": listed}
-
-
-def _model_list_members() -> tuple[str, ...]:
-    return tuple(_model.service_model().shape_for("EventDataStore").members)
 
 
 def _change_ingestion(call: Call, params: Params, *, start: bool) -> Params:

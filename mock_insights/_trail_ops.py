@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from . import _event_selectors
-from ._call import Call, Handler, Params
+from ._call import Call, Handler, Params, given
 from ._names import check_trail_name, partition, resolve_trail, trail_arn
 from ._organizations import check_organization_request
 from ._state import Trail
@@ -24,6 +24,14 @@ _KMS_KEY_ID = re.compile(
 )
 
 # --- settings shared by CreateTrail and UpdateTrail -----------------------------------------
+
+_PLAIN_SETTINGS = {
+    "IncludeGlobalServiceEvents": "include_global_service_events",
+    "IsMultiRegionTrail": "is_multi_region",
+    "EnableLogFileValidation": "log_file_validation",
+    "CloudWatchLogsLogGroupArn": "cloud_watch_logs_log_group_arn",
+    "CloudWatchLogsRoleArn": "cloud_watch_logs_role_arn",
+}
 
 
 def _check_bucket(name: str) -> None:
@@ -69,15 +77,7 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
         settings["kms_key_id"] = (
             _kms_key_arn(params["KmsKeyId"], call) if params["KmsKeyId"] else None
         )
-    for param, attribute in (
-        ("IncludeGlobalServiceEvents", "include_global_service_events"),
-        ("IsMultiRegionTrail", "is_multi_region"),
-        ("EnableLogFileValidation", "log_file_validation"),
-        ("CloudWatchLogsLogGroupArn", "cloud_watch_logs_log_group_arn"),
-        ("CloudWatchLogsRoleArn", "cloud_watch_logs_role_arn"),
-    ):
-        if param in params:
-            settings[attribute] = params[param]
+    settings.update(given(params, _PLAIN_SETTINGS))
     check_organization_request(call, params.get("IsOrganizationTrail"))
     return settings
 
