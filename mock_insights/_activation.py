@@ -1,7 +1,8 @@
 """Process-wide activation: which mocks are active, the shared state, and the environment.
 
-Activation is reference counted. The outermost start creates fresh state and fakes the
-credentials; the outermost stop drops the state and restores the environment exactly. The hot
+Activation is reference counted. The outermost start creates a fresh harness (state, call
+history, pending faults) and fakes the credentials; the outermost stop lets go of the harness
+and restores the environment exactly. The hot
 path reads ``current`` only: ``None`` means inactive.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._state import Backend
+    from ._harness import Harness
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY": "mock_insights"}
@@ -30,9 +31,9 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Active:
-    """What the hook needs while active: the state and the account calls act as."""
+    """What the hook needs while active: the harness and the account calls act as."""
 
-    backend: Backend
+    harness: Harness
     account_id: str
 
 
@@ -58,22 +59,23 @@ def _set_env(key: str, value: str | None) -> None:
         os.environ[key] = value
 
 
-def push(settings: Settings) -> None:
-    """Activate one more mock; the first one creates fresh state."""
+def push(settings: Settings) -> Harness:
+    """Activate one more mock and return the harness it shares; the first creates it."""
     global current
     with _lock:
         if not _stack:
-            from ._state import Backend  # loaded on first activation, not at import
+            from ._harness import Harness  # loaded on first activation, not at import
 
             _saved_env.clear()
             _saved_env.update({key: os.environ.get(key) for key in _MANAGED_ENV})
-            backend = Backend()
+            harness = Harness()
         else:
             assert current is not None
-            backend = current.backend
+            harness = current.harness
         _stack.append(settings)
         _apply_environment()
-        current = Active(backend, settings.account_id)
+        current = Active(harness, settings.account_id)
+        return harness
 
 
 def pop(settings: Settings) -> None:
@@ -87,7 +89,7 @@ def pop(settings: Settings) -> None:
         if _stack:
             assert current is not None
             _apply_environment()
-            current = Active(current.backend, _stack[-1].account_id)
+            current = Active(current.harness, _stack[-1].account_id)
         else:
             current = None
             for key, value in _saved_env.items():

@@ -6,8 +6,11 @@ operation means writing its handler and state and listing it in its module's tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from . import _insight_ops, _store_ops, _trail_ops, _wire
-from ._call import Call, Handler
+from ._call import Call, Handler, Params
 from ._state import Backend
 from .errors import ServiceError, UnsupportedOperationError
 
@@ -17,21 +20,45 @@ HANDLERS: dict[str, Handler] = {
     **_insight_ops.HANDLERS,
 }
 
+# Given the operation and its params before the handler runs, may answer with an error instead.
+Fault = Callable[[str, Params], "ServiceError | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One answered request: its operation, the error it ended with, and the bytes sent back."""
+
+    operation: str
+    error: ServiceError | None
+    response: _wire.WireResponse
+
 
 def supported_operations() -> list[str]:
     """The CloudTrail operations the mock answers, sorted."""
     return sorted(HANDLERS)
 
 
-def handle(request: _wire.WireRequest, backend: Backend) -> _wire.WireResponse:
-    """Answer one request. Unimplemented operations raise ``UnsupportedOperationError``."""
+def run(operation: str, call: Call, params: Params) -> Params:
+    """Run one implemented operation on already-decoded params; errors are raised."""
+    handler = HANDLERS.get(operation)
+    if handler is None:
+        raise UnsupportedOperationError(operation, call.region, supported_operations())
+    return handler(call, params)
+
+
+def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = None) -> Exchange:
+    """Answer one request. Unimplemented operations raise ``UnsupportedOperationError``.
+
+    The caller holds ``backend.lock``; ``fault`` is consulted after decoding and before the
+    operation runs, so an injected error changes no state.
+    """
+    operation = (request.target or "").rpartition(".")[2]
     try:
         operation, params = _wire.decode(request)
-        handler = HANDLERS.get(operation)
-        if handler is None:
-            raise UnsupportedOperationError(operation, request.region, supported_operations())
-        with backend.lock:
-            result = handler(Call(request.region, request.account_id, backend), params)
+        injected = None if fault is None else fault(operation, params)
+        if injected is not None:
+            raise injected
+        result = run(operation, Call(request.region, request.account_id, backend), params)
     except ServiceError as error:
-        return _wire.encode_error(error)
-    return _wire.encode_result(result)
+        return Exchange(operation, error, _wire.encode_error(error))
+    return Exchange(operation, None, _wire.encode_result(result))

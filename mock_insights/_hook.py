@@ -10,7 +10,7 @@ is one global read.
 
 botocore's handler and endpoint modules are imported here rather than awaited with a
 post-import hook: boto3 imports both anyway, so this costs nothing and works in any import
-order. The dispatch core is loaded on the first answered call, to keep import cheap.
+order. The dispatch core is loaded on the first activation, to keep import cheap.
 """
 
 from __future__ import annotations
@@ -74,10 +74,10 @@ def respond(request: Any, active: _activation.Active) -> AWSResponse:
     body = request.body
     if isinstance(body, str):
         body = body.encode()
-    from . import _dispatch, _wire  # loaded on first use; cached by the import system
+    from . import _wire  # loaded on first use; cached by the import system
 
     wire = _wire.WireRequest(target, body or b"", region, active.account_id)
-    response = _dispatch.handle(wire, active.backend)
+    response = active.harness.answer(wire)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 
 

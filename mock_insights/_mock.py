@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+import json
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
@@ -13,7 +16,13 @@ from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError
 
 if TYPE_CHECKING:
+    from ._faults import Injection
+    from ._harness import Harness
+    from ._history import CallHistory
+    from ._seed import Where
     from ._state import Backend
+
+_FALLBACK_REGION = "us-east-1"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,18 +35,22 @@ class InsightsMock:
     """Answers every CloudTrail call from in-memory state while it is started.
 
     ``region`` is given to clients created without one (through ``AWS_DEFAULT_REGION``);
-    ``account_id`` is the account every call acts as.
+    ``account_id`` is the account every call acts as. While started, the mock also records
+    every call (``calls``), injects faults (``inject_error``), seeds state (``seed_trail``,
+    ``seed_event_data_store``, ``set_s3_bucket``, ``set_kms_key``) and saves and loads it
+    (``snapshot``, ``restore``).
     """
 
     def __init__(self, *, region: str | None = None, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
         self.region = region
         self.account_id = account_id
         self._activations: list[Settings] = []
+        self._harness: Harness | None = None
 
     def start(self) -> InsightsMock:
         """Activate; the outermost activation starts from empty state."""
         settings = Settings(self.region, self.account_id)
-        _activation.push(settings)
+        self._harness = _activation.push(settings)
         self._activations.append(settings)
         return self
 
@@ -47,13 +60,137 @@ class InsightsMock:
             raise NotStartedError("stop() called on a mock_insights mock that is not started")
         _activation.pop(self._activations.pop())
 
+    def _active_harness(self) -> Harness:
+        if not self._activations or self._harness is None:
+            raise NotStartedError("the mock_insights mock is not started")
+        return self._harness
+
+    def _where(self) -> Where:
+        from ._seed import Where
+
+        region = self.region or os.environ.get("AWS_DEFAULT_REGION") or _FALLBACK_REGION
+        return Where(region, self.account_id)
+
     @property
     def backend(self) -> Backend:
         """The state the active mock answers from (for inspection in tests)."""
-        active = _activation.current
-        if active is None or not self._activations:
-            raise NotStartedError("the mock_insights mock is not started")
-        return active.backend
+        return self._active_harness().backend
+
+    # --- call history ------------------------------------------------------------------
+
+    @property
+    def calls(self) -> CallHistory:
+        """Every CloudTrail call answered so far, oldest first; still readable after stop."""
+        from ._history import CallHistory
+
+        if self._harness is None:
+            raise NotStartedError("the mock_insights mock was never started")
+        return CallHistory(self._harness.calls)
+
+    # --- fault injection ---------------------------------------------------------------
+
+    def inject_error(
+        self,
+        operation: str,
+        code: str,
+        *,
+        times: int = 1,
+        message: str | None = None,
+        **params: Any,
+    ) -> Injection:
+        """Make the next ``times`` calls of ``operation`` whose params contain ``params`` fail
+        with ``code``, one of the operation's modeled errors or the common AWS ones."""
+        from ._faults import make_injection
+
+        harness = self._active_harness()
+        injection = make_injection(operation, code, times=times, message=message, params=params)
+        harness.faults.add(injection)
+        return injection
+
+    @property
+    def injections(self) -> list[Injection]:
+        """The injected errors not used up yet, oldest first."""
+        return self._active_harness().faults.pending()
+
+    def clear_injections(self) -> None:
+        """Drop every pending injected error."""
+        self._active_harness().faults.clear()
+
+    # --- seeded state ------------------------------------------------------------------
+
+    def seed_trail(self, **entry: Any) -> str:
+        """Create a trail directly (CreateTrail's parameters plus ``EventSelectors``,
+        ``AdvancedEventSelectors``, ``InsightSelectors``, ``IsLogging``, ``AccountId`` and
+        ``Region``), validated as the API would. Returns its ARN."""
+        from ._seed import seed_trail
+
+        backend = self._active_harness().backend
+        with backend.lock:
+            return seed_trail(backend, entry, self._where()).arn
+
+    def seed_event_data_store(self, **entry: Any) -> str:
+        """Create an event data store directly (CreateEventDataStore's parameters plus
+        ``InsightSelectors``, ``InsightsDestination``, ``Status``, ``AccountId`` and
+        ``Region``), validated as the API would. Returns its ARN."""
+        from ._seed import seed_stores
+
+        backend = self._active_harness().backend
+        with backend.lock:
+            return seed_stores(backend, [entry], self._where())[0].arn
+
+    def set_s3_bucket(
+        self, name: str, *, exists: bool = True, policy_sufficient: bool = True
+    ) -> None:
+        """Declare a bucket missing or its policy insufficient for CloudTrail's checks."""
+        from ._seed import set_bucket
+
+        backend = self._active_harness().backend
+        with backend.lock:
+            set_bucket(backend, name, exists=exists, policy_sufficient=policy_sufficient)
+
+    def set_kms_key(
+        self,
+        key: str,
+        *,
+        exists: bool = True,
+        state: str = "Enabled",
+        policy_sufficient: bool = True,
+    ) -> str:
+        """Declare a KMS key (ARN, key ID or alias) missing, in a KMS ``KeyState`` such as
+        ``Disabled`` or ``PendingDeletion``, or with a policy that does not allow CloudTrail.
+        Returns the key's ARN."""
+        from ._seed import set_key
+
+        backend = self._active_harness().backend
+        with backend.lock:
+            return set_key(
+                backend,
+                key,
+                self._where(),
+                exists=exists,
+                state=state,
+                policy_sufficient=policy_sufficient,
+            )
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON-compatible data, to save or to ``restore`` later."""
+        from ._snapshot import snapshot
+
+        return snapshot(self._active_harness().backend)
+
+    def restore(self, snapshot: Mapping[str, Any] | str | os.PathLike[str]) -> None:
+        """Replace the whole state with a snapshot, or with a JSON state file at a path.
+
+        Every entry is validated as the API would; if one is invalid, nothing changes.
+        """
+        from ._snapshot import load
+
+        data = (
+            json.loads(Path(snapshot).read_text(encoding="utf-8"))
+            if isinstance(snapshot, (str, os.PathLike))
+            else snapshot
+        )
+        load(self._active_harness().backend, data, self._where())
 
     def __enter__(self) -> InsightsMock:
         return self.start()

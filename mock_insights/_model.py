@@ -7,10 +7,14 @@ mock_insights stays cheap.
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 
+from botocore import xform_name
 from botocore.loaders import create_loader
 from botocore.model import ServiceModel, StringShape
+
+from .errors import UsageError
 
 SERVICE_NAME = "cloudtrail"
 
@@ -61,3 +65,31 @@ def operation_error_codes(operation: str) -> frozenset[str]:
     return frozenset(
         shape.name for shape in service_model().operation_model(operation).error_shapes
     )
+
+
+@cache
+def _operations_by_python_name() -> dict[str, str]:
+    return {xform_name(name): name for name in operation_names()}
+
+
+def operation_name(name: str) -> str:
+    """The model's name for an operation given as ``PutInsightSelectors`` or
+    ``put_insight_selectors``; a typo is a ``UsageError`` that suggests the closest names."""
+    if name in operation_names():
+        return name
+    found = _operations_by_python_name().get(name)
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(name, sorted(operation_names()), n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise UsageError(f"{name!r} is not a CloudTrail operation.{hint}")
+
+
+@cache
+def other_service_enum(service: str, shape_name: str) -> tuple[str, ...]:
+    """An enum of another service's model, e.g. KMS's ``KeyState`` for declared keys."""
+    shape = ServiceModel(create_loader().load_service_model(service, "service-2"), service)
+    enum = shape.shape_for(shape_name)
+    if not isinstance(enum, StringShape) or not enum.enum:
+        raise KeyError(f"{shape_name} is not an enum shape in the {service} model")
+    return tuple(enum.enum)

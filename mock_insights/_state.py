@@ -1,4 +1,4 @@
-"""The in-memory state model: trails with their selectors, per account and region.
+"""The in-memory state model: trails, event data stores, and the S3/KMS conditions they meet.
 
 Plain data and lookups only. Validation lives with the operations that change state; nothing
 here knows about the wire format or botocore. Every lookup by ARN is a dict access, so the
@@ -95,13 +95,49 @@ class EventDataStore:
         )
 
 
+@dataclass(slots=True)
+class BucketCondition:
+    """What a test declared about an S3 bucket; undeclared buckets exist and allow CloudTrail."""
+
+    exists: bool = True
+    policy_sufficient: bool = True
+
+
+@dataclass(slots=True)
+class KeyCondition:
+    """What a test declared about a KMS key; undeclared keys are enabled and allow CloudTrail."""
+
+    exists: bool = True
+    state: str = "Enabled"
+    policy_sufficient: bool = True
+
+
 class Backend:
-    """All trails and event data stores of every account, indexed by account then ARN."""
+    """All trails and event data stores of every account, indexed by account then ARN.
+
+    ``buckets`` (by name) and ``keys`` (by ARN) hold the S3 and KMS conditions a test declared;
+    CloudTrail checks them where it delivers Insights events.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self._trails: dict[str, dict[str, Trail]] = {}
         self._stores: dict[str, dict[str, EventDataStore]] = {}
+        self.buckets: dict[str, BucketCondition] = {}
+        self.keys: dict[str, KeyCondition] = {}
+
+    def replace_with(self, other: Backend) -> None:
+        """Take over ``other``'s whole state (restoring a snapshot), keeping this lock."""
+        self._trails, self._stores = other._trails, other._stores
+        self.buckets, self.keys = other.buckets, other.keys
+
+    def all_trails(self) -> list[Trail]:
+        """Every trail of every account, in creation order within each account."""
+        return [trail for trails in self._trails.values() for trail in trails.values()]
+
+    def all_stores(self) -> list[EventDataStore]:
+        """Every event data store of every account, in creation order within each account."""
+        return [store for stores in self._stores.values() for store in stores.values()]
 
     def store(self, account_id: str, arn: str) -> EventDataStore | None:
         """The event data store with this ARN, if it exists."""
@@ -114,6 +150,9 @@ class Backend:
 
     def add_store(self, store: EventDataStore) -> None:
         self._stores.setdefault(store.account_id, {})[store.arn] = store
+
+    def remove_store(self, store: EventDataStore) -> None:
+        del self._stores[store.account_id][store.arn]
 
     def trail(self, account_id: str, arn: str) -> Trail | None:
         """The trail whose home ARN is ``arn``, if it exists."""

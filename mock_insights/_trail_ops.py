@@ -8,6 +8,7 @@ from typing import Any
 
 from . import _event_selectors
 from ._call import Call, Handler, Params, given
+from ._delivery import check_bucket, check_key, kms_key_arn
 from ._names import check_trail_name, partition, resolve_trail, trail_arn
 from ._organizations import check_organization_request
 from ._state import Trail
@@ -18,10 +19,6 @@ MAX_TRAILS_PER_REGION = 5
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 _SNS_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_KMS_KEY_ID = re.compile(
-    r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
-    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]+"
-)
 
 # --- settings shared by CreateTrail and UpdateTrail -----------------------------------------
 
@@ -47,15 +44,6 @@ def _sns_topic_arn(value: str, call: Call) -> str:
     return f"arn:{partition(call.region)}:sns:{call.region}:{call.account_id}:{value}"
 
 
-def _kms_key_arn(value: str, call: Call) -> str:
-    if not _KMS_KEY_ID.fullmatch(value):
-        raise ServiceError("InvalidKmsKeyIdException", f"Invalid KmsKeyId {value}")
-    if value.startswith("arn:"):
-        return value
-    kind = "" if value.startswith("alias/") else "key/"
-    return f"arn:{partition(call.region)}:kms:{call.region}:{call.account_id}:{kind}{value}"
-
-
 def _settings(params: Params, call: Call) -> dict[str, Any]:
     """Validate the optional trail settings given, as Trail field values."""
     settings: dict[str, Any] = {}
@@ -75,7 +63,9 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
         )
     if "KmsKeyId" in params:
         settings["kms_key_id"] = (
-            _kms_key_arn(params["KmsKeyId"], call) if params["KmsKeyId"] else None
+            kms_key_arn(params["KmsKeyId"], call.region, call.account_id)
+            if params["KmsKeyId"]
+            else None
         )
     settings.update(given(params, _PLAIN_SETTINGS))
     check_organization_request(call, params.get("IsOrganizationTrail"))
@@ -163,6 +153,16 @@ def _check_trail_quota(call: Call, multi_region: bool) -> None:
             )
 
 
+def _check_delivery(
+    call: Call, bucket: str, key_arn: str | None, *, bucket_changed: bool = True
+) -> None:
+    """The S3 and KMS checks of CreateTrail and UpdateTrail, after every parameter check."""
+    if bucket_changed:
+        check_bucket(call.backend, bucket)
+    if key_arn:
+        check_key(call.backend, key_arn, bucket, missing_code="KmsKeyNotFoundException")
+
+
 def create_trail(call: Call, params: Params) -> Params:
     name = params["Name"]
     check_trail_name(name)
@@ -171,6 +171,7 @@ def create_trail(call: Call, params: Params) -> Params:
     _check_multi_region_global(multi_region, settings.get("include_global_service_events", True))
     _check_name_free(call, name, multi_region)
     _check_trail_quota(call, multi_region)
+    _check_delivery(call, settings["s3_bucket_name"], settings.get("kms_key_id"))
     trail = Trail(
         name=name,
         home_region=call.region,
@@ -190,6 +191,13 @@ def update_trail(call: Call, params: Params) -> Params:
         settings.get("is_multi_region", trail.is_multi_region),
         settings.get("include_global_service_events", trail.include_global_service_events),
     )
+    if "s3_bucket_name" in settings or settings.get("kms_key_id"):
+        _check_delivery(
+            call,
+            settings.get("s3_bucket_name", trail.s3_bucket_name),
+            settings.get("kms_key_id"),
+            bucket_changed="s3_bucket_name" in settings,
+        )
     for attribute, value in settings.items():
         setattr(trail, attribute, value)
     return _settings_view(trail)

@@ -37,3 +37,8 @@ class UnsupportedOperationError(MockInsightsError, NotImplementedError):
 
 class NotStartedError(MockInsightsError, RuntimeError):
     """``stop()`` was called on a mock that is not started."""
+
+
+class UsageError(MockInsightsError, ValueError):
+    """A toolkit call named something that cannot be: an unknown operation or error code,
+    or seeded state that real CloudTrail would refuse."""

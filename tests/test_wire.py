@@ -12,7 +12,7 @@ PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 
 
 def _call(target: str | None, body: bytes) -> tuple[int, dict]:
-    response = handle(WireRequest(target, body, "us-east-1", "123456789012"), Backend())
+    response = handle(WireRequest(target, body, "us-east-1", "123456789012"), Backend()).response
     return response.status, json.loads(response.body)
 
 

@@ -1,0 +1,64 @@
+"""Where a trail delivers: the S3 bucket and KMS key checks CloudTrail makes before it writes.
+
+CreateTrail, UpdateTrail and PutInsightSelectors fail when the bucket is missing or its policy
+does not let CloudTrail write, or when the KMS key cannot be used. A bucket or key a test did
+not declare exists and allows CloudTrail. Messages are AWS's where they have been observed;
+docs/behaviour.md gives the source of each.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._names import partition
+from ._state import Backend, BucketCondition, KeyCondition
+from .errors import ServiceError
+
+_KMS_KEY_ID = re.compile(
+    r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]+"
+)
+_UNUSABLE_KEY_STATES = {"Disabled": "is disabled", "PendingDeletion": "is pending deletion"}
+_DEFAULT_BUCKET = BucketCondition()
+_DEFAULT_KEY = KeyCondition()
+
+
+def kms_key_arn(value: str, region: str, account_id: str) -> str:
+    """The ARN of a key given as an ARN, key ID or alias, as CloudTrail stores it."""
+    if not _KMS_KEY_ID.fullmatch(value):
+        raise ServiceError("InvalidKmsKeyIdException", f"Invalid KmsKeyId {value}")
+    if value.startswith("arn:"):
+        return value
+    kind = "" if value.startswith("alias/") else "key/"
+    return f"arn:{partition(region)}:kms:{region}:{account_id}:{kind}{value}"
+
+
+def check_bucket(backend: Backend, name: str) -> None:
+    """Raise unless the bucket exists and its policy lets CloudTrail write."""
+    bucket = backend.buckets.get(name, _DEFAULT_BUCKET)
+    if not bucket.exists:
+        raise ServiceError("S3BucketDoesNotExistException", f"S3 bucket {name} does not exist!")
+    if not bucket.policy_sufficient:
+        raise ServiceError(
+            "InsufficientS3BucketPolicyException",
+            f"Incorrect S3 bucket policy is detected for bucket: {name}",
+        )
+
+
+def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str) -> None:
+    """Raise unless the key exists, is enabled and its policy lets CloudTrail encrypt.
+
+    ``missing_code`` is ``KmsKeyNotFoundException`` where the operation models it and
+    ``KmsException`` where it does not (PutInsightSelectors).
+    """
+    key = backend.keys.get(key_arn, _DEFAULT_KEY)
+    if not key.exists:
+        raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.")
+    if key.state != "Enabled":
+        reason = _UNUSABLE_KEY_STATES.get(key.state, f"is in state {key.state}")
+        raise ServiceError("KmsException", f"{key_arn} {reason}.")
+    if not key.policy_sufficient:
+        raise ServiceError(
+            "InsufficientEncryptionPolicyException",
+            f"Insufficient permissions to access S3 bucket {bucket} or KMS key {key_arn}.",
+        )

@@ -1,0 +1,121 @@
+"""Fault injection: make the next matching calls fail with an error real CloudTrail can give.
+
+An injected error is answered before the operation runs, so it changes no state, and it goes
+out as a wire-format error body, so botocore's own parser and retry logic handle it exactly as
+they would handle AWS's answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _model
+from ._match import contains, describe
+from .errors import ServiceError, UsageError
+
+# The errors every AWS API can answer besides its modeled ones, with their HTTP status
+# (AWS API references, "Common Errors"); they are not in botocore's service models.
+COMMON_ERRORS: dict[str, int] = {
+    "AccessDeniedException": 400,
+    "ExpiredTokenException": 400,
+    "IncompleteSignature": 400,
+    "InternalFailure": 500,
+    "InvalidAction": 400,
+    "InvalidClientTokenId": 403,
+    "NotAuthorized": 400,
+    "OptInRequired": 403,
+    "RequestExpired": 400,
+    "ServiceUnavailable": 503,
+    "ThrottlingException": 400,
+    "UnrecognizedClientException": 400,
+    "ValidationError": 400,
+}
+_DEFAULT_MESSAGES = {
+    "ThrottlingException": "Rate exceeded",
+    "InternalFailure": "The request processing has failed because of an unknown error.",
+    "ServiceUnavailable": "Service Unavailable",
+}
+
+
+def allowed_codes(operation: str) -> list[str]:
+    """The codes ``operation`` may be made to fail with: its modeled errors and the common ones."""
+    return sorted(_model.operation_error_codes(operation) | COMMON_ERRORS.keys())
+
+
+@dataclass(slots=True)
+class Injection:
+    """One pending fault: ``remaining`` more calls of ``operation`` containing ``params``
+    fail with ``code``."""
+
+    operation: str
+    code: str
+    message: str
+    remaining: int
+    params: dict[str, Any] = field(default_factory=dict)
+    status: int = 400
+
+    def __repr__(self) -> str:
+        return (
+            f"<Injection {describe(self.operation, self.params)} -> {self.code}, "
+            f"{self.remaining} left>"
+        )
+
+
+def make_injection(
+    operation: str, code: str, *, times: int, message: str | None, params: dict[str, Any]
+) -> Injection:
+    """Validate an ``inject_error`` request against botocore's model."""
+    name = _model.operation_name(operation)
+    if code not in _model.operation_error_codes(name) and code not in COMMON_ERRORS:
+        raise UsageError(
+            f"{code!r} is not an error CloudTrail {name} can answer. "
+            f"Choose one of: {', '.join(allowed_codes(name))}."
+        )
+    if type(times) is not int or times < 1:
+        raise UsageError(f"times must be a positive whole number, not {times!r}")
+    return Injection(
+        operation=name,
+        code=code,
+        message=message
+        if message is not None
+        else _DEFAULT_MESSAGES.get(code, f"{code} (injected)"),
+        remaining=times,
+        params=params,
+        status=COMMON_ERRORS.get(code, 400),
+    )
+
+
+class Faults:
+    """The pending injections, consumed oldest first."""
+
+    def __init__(self) -> None:
+        self._pending: list[Injection] = []
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self._pending)
+
+    def add(self, injection: Injection) -> None:
+        with self._lock:
+            self._pending.append(injection)
+
+    def pending(self) -> list[Injection]:
+        with self._lock:
+            return list(self._pending)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def take(self, operation: str, params: dict[str, Any]) -> ServiceError | None:
+        """The error for this call if an injection matches it, using up one of its times."""
+        with self._lock:
+            for injection in self._pending:
+                if injection.operation == operation and contains(params, injection.params):
+                    injection.remaining -= 1
+                    if injection.remaining == 0:
+                        self._pending.remove(injection)
+                    return ServiceError(injection.code, injection.message, status=injection.status)
+        return None

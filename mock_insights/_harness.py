@@ -1,0 +1,42 @@
+"""What one activation answers from: the state, the call history and the pending faults.
+
+The hook hands every CloudTrail request here. The state change, the fault lookup and the
+history entry of one call happen under one lock, so the recorded order is the order in which
+calls changed the state.
+"""
+
+from __future__ import annotations
+
+from . import _dispatch
+from ._faults import Faults
+from ._history import RecordedCall
+from ._state import Backend
+from ._wire import WireRequest, WireResponse
+
+
+class Harness:
+    """The shared state of nested activations, created by the outermost one."""
+
+    def __init__(self) -> None:
+        self.backend = Backend()
+        self.calls: list[RecordedCall] = []
+        self.faults = Faults()
+
+    def answer(self, request: WireRequest) -> WireResponse:
+        """Answer one request and record it."""
+        with self.backend.lock:
+            exchange = _dispatch.handle(
+                request, self.backend, self.faults.take if self.faults else None
+            )
+            response = exchange.response
+            self.calls.append(
+                RecordedCall(
+                    exchange.operation,
+                    request.region,
+                    request.account_id,
+                    None if exchange.error is None else exchange.error.code,
+                    request.body,
+                    response.body,
+                )
+            )
+        return response

@@ -1,0 +1,237 @@
+"""Seeding: put trails, event data stores and S3/KMS conditions into state without boto3.
+
+A seeded entry is what a user would send to CloudTrail, so it goes through the very handlers
+the API uses, after botocore's own parameter validation: seeding a state that real CloudTrail
+could never reach is a ``UsageError`` naming the AWS error that stopped it, and leaves the state
+as it was. The same entries make up snapshots (see ``_snapshot``).
+
+A trail entry holds CreateTrail's parameters plus ``EventSelectors`` or
+``AdvancedEventSelectors``, ``InsightSelectors``, ``IsLogging``, ``StartLoggingTime`` and
+``StopLoggingTime``; a store entry holds CreateEventDataStore's plus ``EventDataStoreArn``,
+``Status``, ``CreatedTimestamp``, ``UpdatedTimestamp``, ``InsightSelectors`` and
+``InsightsDestination``. Either may name its ``AccountId`` and ``Region``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from botocore.validate import ParamValidator
+
+from . import _dispatch, _model
+from ._call import Call, Params
+from ._delivery import kms_key_arn
+from ._state import Backend, BucketCondition, EventDataStore, KeyCondition, Trail
+from ._store_lookup import resolve_store_arn
+from .errors import ServiceError, UsageError
+
+_WHERE = ("AccountId", "Region")
+_TRAIL_EXTRAS = (
+    "EventSelectors",
+    "AdvancedEventSelectors",
+    "InsightSelectors",
+    "IsLogging",
+    "StartLoggingTime",
+    "StopLoggingTime",
+)
+_STORE_EXTRAS = (
+    "EventDataStoreArn",
+    "Status",
+    "CreatedTimestamp",
+    "UpdatedTimestamp",
+    "InsightSelectors",
+    "InsightsDestination",
+)
+_STORE_STATUSES = ("ENABLED", "STOPPED_INGESTION", "PENDING_DELETION")
+_TIMESTAMP_TYPES = (int, float)
+
+
+class Where:
+    """The account and region an entry lands in when it does not name its own."""
+
+    def __init__(self, region: str, account_id: str) -> None:
+        self.region = region
+        self.account_id = account_id
+
+    def call(self, backend: Backend, entry: Mapping[str, Any]) -> Call:
+        return Call(
+            entry.get("Region", self.region), entry.get("AccountId", self.account_id), backend
+        )
+
+
+def _check_keys(kind: str, entry: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    if not isinstance(entry, Mapping):
+        raise UsageError(f"a {kind} entry must be a mapping, not {type(entry).__name__}")
+    unknown = sorted(set(entry) - set(allowed))
+    if unknown:
+        raise UsageError(
+            f"unknown {kind} key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}"
+        )
+
+
+def _run(operation: str, call: Call, params: Params, subject: str) -> Params:
+    """Run one operation as the API would, after botocore's own parameter validation."""
+    shape = _model.service_model().operation_model(operation).input_shape
+    report = ParamValidator().validate(params, shape)
+    if report.has_errors():
+        raise UsageError(f"cannot seed {subject}: {report.generate_report()}")
+    try:
+        return _dispatch.run(operation, call, params)
+    except ServiceError as error:
+        raise UsageError(f"cannot seed {subject}: {error.code}: {error.message}") from error
+
+
+def _timestamp(entry: Mapping[str, Any], key: str, subject: str) -> float | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, _TIMESTAMP_TYPES):
+        raise UsageError(f"cannot seed {subject}: {key} must be seconds since the epoch")
+    return float(value)
+
+
+def seed_trail(backend: Backend, entry: Mapping[str, Any], where: Where) -> Trail:
+    """Create one trail with its selectors and logging state; all of it or nothing."""
+    create_keys = _model.members("CreateTrailRequest")
+    _check_keys("trail", entry, (*_WHERE, *create_keys, *_TRAIL_EXTRAS))
+    call = where.call(backend, entry)
+    subject = f"trail {entry.get('Name')!r}"
+    created = _run("CreateTrail", call, {k: entry[k] for k in create_keys if k in entry}, subject)
+    trail = backend.trail(call.account_id, created["TrailARN"])
+    assert trail is not None
+    try:
+        selectors = {
+            k: entry[k] for k in ("EventSelectors", "AdvancedEventSelectors") if k in entry
+        }
+        if selectors:
+            _run("PutEventSelectors", call, {"TrailName": trail.arn, **selectors}, subject)
+        if entry.get("InsightSelectors"):
+            insights = {"TrailName": trail.arn, "InsightSelectors": entry["InsightSelectors"]}
+            _run("PutInsightSelectors", call, insights, subject)
+        if entry.get("IsLogging"):
+            _run("StartLogging", call, {"Name": trail.arn}, subject)
+        for key, attribute in (
+            ("StartLoggingTime", "start_logging_time"),
+            ("StopLoggingTime", "stop_logging_time"),
+        ):
+            if key in entry:
+                setattr(trail, attribute, _timestamp(entry, key, subject))
+    except Exception:
+        backend.remove_trail(trail)
+        raise
+    return trail
+
+
+def seed_stores(
+    backend: Backend, entries: list[Mapping[str, Any]], where: Where
+) -> list[EventDataStore]:
+    """Create event data stores, then their Insights, then their status; all or nothing.
+
+    Insights come after every store exists, so a source may name a destination seeded with
+    it; the status comes last, because a store pending deletion takes no more changes.
+    """
+    create_keys = _model.members("CreateEventDataStoreRequest")
+    created: list[tuple[Mapping[str, Any], Call, EventDataStore]] = []
+    try:
+        for entry in entries:
+            _check_keys("event data store", entry, (*_WHERE, *create_keys, *_STORE_EXTRAS))
+            call = where.call(backend, entry)
+            subject = f"event data store {entry.get('Name')!r}"
+            params = {k: entry[k] for k in create_keys if k in entry}
+            result = _run("CreateEventDataStore", call, params, subject)
+            store = backend.store(call.account_id, result["EventDataStoreArn"])
+            assert store is not None
+            created.append((entry, call, store))
+            if "EventDataStoreArn" in entry:
+                _keep_arn(backend, call, store, entry["EventDataStoreArn"], subject)
+        for entry, call, store in created:
+            if entry.get("InsightSelectors"):
+                insights = {
+                    "EventDataStore": store.arn,
+                    "InsightSelectors": entry["InsightSelectors"],
+                    "InsightsDestination": entry.get("InsightsDestination"),
+                }
+                params = {key: value for key, value in insights.items() if value is not None}
+                _run("PutInsightSelectors", call, params, f"event data store {store.name!r}")
+        for entry, call, store in created:
+            _set_status(call, store, entry)
+    except Exception:
+        for _, _, store in created:
+            backend.remove_store(store)
+        raise
+    return [store for _, _, store in created]
+
+
+def _keep_arn(backend: Backend, call: Call, store: EventDataStore, arn: Any, subject: str) -> None:
+    """Give a seeded store the ARN its entry names (snapshots keep ARNs stable)."""
+    try:
+        valid = isinstance(arn, str) and arn.startswith("arn:") and resolve_store_arn(call, arn)
+    except ServiceError:
+        valid = False
+    if not valid:
+        raise UsageError(
+            f"cannot seed {subject}: EventDataStoreArn {arn!r} is not an event data store ARN "
+            f"of account {call.account_id} in {call.region}"
+        )
+    if backend.store(call.account_id, arn) is not None:
+        raise UsageError(f"cannot seed {subject}: {arn} already exists")
+    backend.remove_store(store)
+    store.arn = arn
+    backend.add_store(store)
+
+
+def _set_status(call: Call, store: EventDataStore, entry: Mapping[str, Any]) -> None:
+    subject = f"event data store {store.name!r}"
+    status = entry.get("Status", store.status)
+    if status not in _STORE_STATUSES:
+        raise UsageError(
+            f"cannot seed {subject}: Status must be one of {', '.join(_STORE_STATUSES)}"
+        )
+    if status == "STOPPED_INGESTION" and store.status != status:
+        _run("StopEventDataStoreIngestion", call, {"EventDataStore": store.arn}, subject)
+    if status == "ENABLED" and store.status != status:
+        _run("StartEventDataStoreIngestion", call, {"EventDataStore": store.arn}, subject)
+    if status == "PENDING_DELETION":
+        _run("DeleteEventDataStore", call, {"EventDataStore": store.arn}, subject)
+    for key, attribute in (("CreatedTimestamp", "created"), ("UpdatedTimestamp", "updated")):
+        value = _timestamp(entry, key, subject)
+        if value is not None:
+            setattr(store, attribute, value)
+
+
+def set_bucket(backend: Backend, name: str, *, exists: bool, policy_sufficient: bool) -> None:
+    """Declare an S3 bucket's condition, as CloudTrail's delivery checks will see it."""
+    if not name:
+        raise UsageError(f"an S3 bucket name must be a non-empty string, not {name!r}")
+    backend.buckets[name] = BucketCondition(
+        exists=bool(exists), policy_sufficient=bool(policy_sufficient)
+    )
+
+
+def set_key(
+    backend: Backend,
+    key: str,
+    where: Where,
+    *,
+    exists: bool,
+    state: str,
+    policy_sufficient: bool,
+) -> str:
+    """Declare a KMS key's condition; ``key`` is an ARN, key ID or alias. Returns its ARN."""
+    states = _kms_key_states()
+    if state not in states:
+        raise UsageError(f"{state!r} is not a KMS key state; choose one of: {', '.join(states)}")
+    try:
+        arn = kms_key_arn(key, where.region, where.account_id)
+    except ServiceError as error:
+        raise UsageError(f"cannot declare KMS key {key!r}: {error.message}") from None
+    backend.keys[arn] = KeyCondition(
+        exists=bool(exists), state=state, policy_sufficient=bool(policy_sufficient)
+    )
+    return arn
+
+
+def _kms_key_states() -> tuple[str, ...]:
+    """KMS's ``KeyState`` enum, from botocore's KMS model."""
+    return _model.other_service_enum("kms", "KeyState")
