@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, NoReturn, overload
 
 from . import _model
 from ._match import contains, describe
@@ -134,11 +134,9 @@ class CallHistory(Sequence[RecordedCall]):
         """Assert no matching call happened; with no arguments, that no CloudTrail call did."""
         found = self.of(operation, error=error, **params)
         if found:
-            wanted = "any CloudTrail call" if operation is None and not params else None
-            self._fail(
-                f"Expected {wanted or self._wanted(operation, params, error)} not to be called",
-                found,
-            )
+            if operation is None and not params and error is _ANY:
+                self._fail("Expected no CloudTrail call", found, counted="recorded")
+            self._fail(f"Expected {self._wanted(operation, params, error)} not to be called", found)
 
     @staticmethod
     def _wanted(operation: str | None, params: Params, error: Any) -> str:
@@ -148,9 +146,15 @@ class CallHistory(Sequence[RecordedCall]):
             wanted += " succeeding" if error is None else f" failing with {error}"
         return wanted
 
-    def _fail(self, expectation: str, found: list[RecordedCall]) -> None:
+    def _fail(self, expectation: str, found: list[RecordedCall], counted: str = "") -> NoReturn:
         calls = list(self._calls)
-        lines = [f"{expectation}, but it was called {_times(len(found))}."]
+        count = len(found)
+        outcome = (
+            f"{count} {'call was' if count == 1 else 'calls were'} {counted}"
+            if counted
+            else f"it was called {_times(count)}"
+        )
+        lines = [f"{expectation}, but {outcome}."]
         lines.append(f"Recorded CloudTrail calls ({len(calls)}):")
         lines += [f"  {number}. {call!r}" for number, call in enumerate(calls, 1)] or ["  (none)"]
         raise AssertionError("\n".join(lines))
