@@ -1,16 +1,74 @@
-"""The pytest plugin, registered through the ``pytest11`` entry point: ``insights_mock``."""
+"""The pytest plugin, registered through the ``pytest11`` entry point.
+
+``insights_mock`` is an active mock with fresh state for one test. The ``insights_mock``
+marker configures it (``region``, ``account_id``, and ``state``: a snapshot, or the path of a
+JSON state file relative to the test file) and switches it on for marked tests that do not
+ask for the fixture by name; on a class or module (``pytestmark``) it applies to every test.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ._activation import DEFAULT_ACCOUNT_ID
 from ._mock import InsightsMock
+
+MARKER = "insights_mock"
+_OPTIONS = ("region", "account_id", "state")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(region=None, account_id='{DEFAULT_ACCOUNT_ID}', state=None): run the test "
+        "with the insights_mock fixture, in this region and account, from this state file "
+        "(relative to the test file) or snapshot.",
+    )
+
+
+def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        return {}
+    unknown = sorted(set(marker.kwargs) - set(_OPTIONS))
+    if marker.args or unknown:
+        pytest.fail(
+            f"@pytest.mark.{MARKER} takes the keyword options {', '.join(_OPTIONS)} only; "
+            f"got {', '.join(map(repr, marker.args)) or ', '.join(unknown)}",
+            pytrace=False,
+        )
+    return dict(marker.kwargs)
+
+
+def _state(
+    value: Mapping[str, Any] | str | os.PathLike[str], request: pytest.FixtureRequest
+) -> Any:
+    if isinstance(value, Mapping):
+        return value
+    path = Path(value)
+    return path if path.is_absolute() else Path(request.path).parent / path
 
 
 @pytest.fixture
-def insights_mock() -> Iterator[InsightsMock]:
+def insights_mock(request: pytest.FixtureRequest) -> Iterator[InsightsMock]:
     """An active mock with fresh state for one test, stopped afterwards."""
-    with InsightsMock() as mock:
+    options = _marker_options(request)
+    mock = InsightsMock(
+        region=options.get("region"), account_id=options.get("account_id", DEFAULT_ACCOUNT_ID)
+    )
+    with mock:
+        if options.get("state") is not None:
+            mock.restore(_state(options["state"], request))
         yield mock
+
+
+@pytest.fixture(autouse=True)
+def _insights_mock_marker(request: pytest.FixtureRequest) -> None:
+    """Switch the fixture on for tests that carry the marker without naming the fixture."""
+    if request.node.get_closest_marker(MARKER) is not None:
+        request.getfixturevalue("insights_mock")

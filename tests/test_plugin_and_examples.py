@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -50,3 +51,50 @@ def test_event_data_store_example_runs():
     output = _run_example("event_data_store.py")
     assert "destination: arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/" in output
     assert "stopping the Insights store: InvalidEventDataStoreCategoryException" in output
+
+
+def test_marker_configures_region_account_and_state(pytester):
+    pytester.makefile(
+        ".json",
+        state=json.dumps(
+            {
+                "trails": [
+                    {
+                        "Name": "seeded-trail",
+                        "S3BucketName": "bucket-a",
+                        "Region": "eu-west-1",
+                        "InsightSelectors": [{"InsightType": "ApiCallRateInsight"}],
+                    }
+                ]
+            }
+        ),
+    )
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        @pytest.mark.insights_mock(region="eu-west-1", account_id="111122223333", state="state.json")
+        def test_configured(insights_mock):
+            client = boto3.client("cloudtrail")  # the region comes from the marker
+            trail = client.get_trail(Name="seeded-trail")["Trail"]
+            assert trail["TrailARN"] == (
+                "arn:aws:cloudtrail:eu-west-1:111122223333:trail/seeded-trail"
+            )
+            assert trail["HasInsightSelectors"] is True
+
+        @pytest.mark.insights_mock(state={"trails": [{"Name": "inline", "S3BucketName": "b-1"}]})
+        def test_marker_alone_switches_the_mock_on():
+            client = boto3.client("cloudtrail", region_name="us-east-1")
+            assert [t["Name"] for t in client.list_trails()["Trails"]] == ["inline"]
+
+        @pytest.mark.insights_mock(regoin="eu-west-1")
+        def test_typo_in_an_option():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*takes the keyword options region, account_id, state only*regoin*"]
+    )

@@ -1,0 +1,90 @@
+"""Every error botocore's model lists for PutInsightSelectors can be produced by a test:
+naturally where the mock models the cause, by ``inject_error`` otherwise."""
+
+from __future__ import annotations
+
+import boto3
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from helpers import BUCKET, OTHER_REGION, REGION, TRAIL, arn
+
+CALL_RATE = [{"InsightType": "ApiCallRateInsight"}]
+KEY = "alias/trail-key"
+
+
+def _put(client, **params):
+    client.put_insight_selectors(**{"TrailName": TRAIL, "InsightSelectors": CALL_RATE, **params})
+
+
+def _encrypted(mock, client, **key_condition):
+    client.create_trail(Name=TRAIL, S3BucketName=BUCKET, KmsKeyId=KEY)
+    mock.set_kms_key(KEY, **key_condition)
+    _put(client)
+
+
+def _home_region(mock, client):
+    client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IsMultiRegionTrail=True)
+    _put(boto3.client("cloudtrail", region_name=OTHER_REGION), TrailName=arn())
+
+
+NATURAL = {
+    "InvalidParameterCombinationException": lambda m, c: _put(c, EventDataStore="store-id"),
+    "TrailNotFoundException": lambda m, c: _put(c, TrailName="missing-trail"),
+    "InvalidTrailNameException": lambda m, c: _put(c, TrailName="-bad-name"),
+    "CloudTrailARNInvalidException": lambda m, c: _put(c, TrailName="arn:aws:cloudtrail:bad"),
+    "InvalidHomeRegionException": _home_region,
+    "InvalidInsightSelectorsException": lambda m, c: _put(c, InsightSelectors=CALL_RATE * 2),
+    "S3BucketDoesNotExistException": lambda m, c: (
+        c.create_trail(Name=TRAIL, S3BucketName=BUCKET),
+        m.set_s3_bucket(BUCKET, exists=False),
+        _put(c),
+    ),
+    "InsufficientS3BucketPolicyException": lambda m, c: (
+        c.create_trail(Name=TRAIL, S3BucketName=BUCKET),
+        m.set_s3_bucket(BUCKET, policy_sufficient=False),
+        _put(c),
+    ),
+    "KmsException": lambda m, c: _encrypted(m, c, state="Disabled"),
+    "InsufficientEncryptionPolicyException": lambda m, c: _encrypted(m, c, policy_sufficient=False),
+}
+
+
+def _model_codes() -> list[str]:
+    model = botocore.session.get_session().get_service_model("cloudtrail")
+    return [shape.name for shape in model.operation_model("PutInsightSelectors").error_shapes]
+
+
+INJECTED_ONLY = {
+    "InvalidParameterException",
+    "UnsupportedOperationException",
+    "OperationNotPermittedException",
+    "NotOrganizationMasterAccountException",
+    "NoManagementAccountSLRExistsException",
+    "ThrottlingException",
+}
+
+
+def test_the_sixteen_documented_errors_are_all_in_the_model():
+    """botocore 1.43 lists these 16; later releases may add more (1.44 adds ConflictException),
+    and the parametrized test below covers whatever the installed model lists."""
+    assert len(set(NATURAL) | INJECTED_ONLY) == 16
+    assert set(NATURAL) | INJECTED_ONLY <= set(_model_codes())
+
+
+@pytest.mark.parametrize("code", _model_codes())
+def test_each_modeled_error_can_be_produced(insights_mock, code):
+    client = boto3.client(
+        "cloudtrail", region_name=REGION, config=Config(retries={"total_max_attempts": 1})
+    )
+    scenario = NATURAL.get(code)
+    if scenario is None:
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        insights_mock.inject_error("PutInsightSelectors", code)
+        scenario = lambda m, c: _put(c)  # noqa: E731
+    with pytest.raises(ClientError) as caught:
+        scenario(insights_mock, client)
+    assert caught.value.response["Error"]["Code"] == code
+    assert isinstance(caught.value, getattr(client.exceptions, code))
+    insights_mock.calls.assert_called_once("PutInsightSelectors", error=code)
