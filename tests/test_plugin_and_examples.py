@@ -98,3 +98,15 @@ def test_marker_configures_region_account_and_state(pytester):
     result.stdout.fnmatch_lines(
         ["*takes the keyword options region, account_id, state only*regoin*"]
     )
+
+
+def test_readme_toolkit_snippet_runs():
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    snippet = next(b for b in readme.split("```python\n")[1:] if "inject_error" in b)
+    code = "import time\ntime.sleep = lambda seconds: None\n" + snippet.split("```")[0]
+    code += "\nprint(saved['s3_buckets'][0]['Exists'], saved['trails'][0]['InsightSelectors'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False [{'InsightType': 'ApiCallRateInsight'}]"
