@@ -14,6 +14,7 @@ from typing import Any
 
 from ._seed import Where, seed_stores, seed_trail, set_bucket, set_key
 from ._state import Backend, EventDataStore, Trail
+from ._store_ops import store_view
 from .errors import UsageError
 
 FORMAT = "mock_insights/1"
@@ -58,23 +59,10 @@ def _trail_entry(trail: Trail) -> dict[str, Any]:
 
 
 def _store_entry(store: EventDataStore) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "AccountId": store.account_id,
-        "Region": store.region,
-        "EventDataStoreArn": store.arn,
-        "Name": store.name,
-        "AdvancedEventSelectors": store.advanced_event_selectors,
-        "MultiRegionEnabled": store.multi_region,
-        "OrganizationEnabled": store.organization_enabled,
-        "BillingMode": store.billing_mode,
-        "RetentionPeriod": store.retention_period,
-        "TerminationProtectionEnabled": store.termination_protection,
-        "Status": store.status,
-        "CreatedTimestamp": store.created,
-        "UpdatedTimestamp": store.updated,
-    }
-    if store.kms_key_id is not None:
-        entry["KmsKeyId"] = store.kms_key_id
+    """GetEventDataStore's answer, which is CreateEventDataStore's input plus the ARN, status
+    and timestamps, with what the answer leaves out."""
+    entry: dict[str, Any] = {"AccountId": store.account_id, "Region": store.region}
+    entry.update(store_view(store))
     if store.tags:
         entry["TagsList"] = store.tags
     if store.insight_selectors:

@@ -7,7 +7,7 @@ import pytest
 from botocore.config import Config
 from helpers import REGION, arn, raises_code
 
-from mock_insights import UsageError
+from mock_insights import UnsupportedOperationError, UsageError
 
 CALL_RATE = {"InsightType": "ApiCallRateInsight"}
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
@@ -120,4 +120,6 @@ def test_errors_can_be_injected_into_an_operation_the_mock_does_not_implement(in
     client = boto3.client("cloudtrail", region_name=REGION, config=NO_RETRIES)
     insights_mock.inject_error("LookupEvents", "ThrottlingException")
     with raises_code("ThrottlingException"):
+        client.lookup_events()
+    with pytest.raises(UnsupportedOperationError, match="LookupEvents"):
         client.lookup_events()
