@@ -3,10 +3,11 @@
 Three handlers are registered for CloudTrail only, on every botocore session created after
 import (through ``BUILTIN_HANDLERS``) and on boto3's default session if it already exists:
 ``choose-signer`` turns signing off (no credentials are needed, and signing is cost without
-meaning), ``before-sign`` records the client's region on the request, and ``before-send``
-answers it. As a last line, ``Endpoint._send`` refuses to let a CloudTrail request reach the
-network while the mock is active, whatever session made the client. Inactive, each handler
-is one global read.
+meaning), ``before-sign`` records the client's region and access key on the request (an
+access key that is a 12-digit account ID makes the call act as that account), and
+``before-send`` answers it. As a last line, ``Endpoint._send`` refuses to let a CloudTrail
+request reach the network while the mock is active, whatever session made the client.
+Inactive, each handler is one global read.
 
 botocore's handler and endpoint modules are imported here rather than awaited with a
 post-import hook: boto3 imports both anyway, so this costs nothing and works in any import
@@ -28,8 +29,10 @@ from botocore.awsrequest import AWSResponse
 from . import _activation
 
 REGION_HEADER = "x-mock-insights-region"
+ACCESS_KEY_HEADER = "x-mock-insights-access-key"
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
 _FALLBACK_REGION = "us-east-1"
+_ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 class _Body:
@@ -48,9 +51,18 @@ def _choose_signer(**_: Any) -> object | None:
     return UNSIGNED if _activation.current is not None else None
 
 
-def _record_region(request: Any, region_name: str | None = None, **_: Any) -> None:
-    if _activation.current is not None and region_name:
+def _record_caller(
+    request: Any, region_name: str | None = None, request_signer: Any = None, **_: Any
+) -> None:
+    """Stamp the client's region and access key on the request: the key picks the account."""
+    if _activation.current is None:
+        return
+    if region_name:
         request.headers[REGION_HEADER] = region_name
+    credentials = getattr(request_signer, "_credentials", None)
+    access_key = getattr(credentials, "access_key", None)
+    if access_key:
+        request.headers[ACCESS_KEY_HEADER] = access_key
 
 
 def _answer(request: Any, **_: Any) -> AWSResponse | None:
@@ -76,14 +88,16 @@ def respond(request: Any, active: _activation.Active) -> AWSResponse:
         body = body.encode()
     from . import _wire  # loaded on first use; cached by the import system
 
-    wire = _wire.WireRequest(target, body or b"", region, active.account_id)
+    access_key = _text(headers.get(ACCESS_KEY_HEADER))
+    account_id = access_key if access_key and _ACCOUNT_ID.fullmatch(access_key) else None
+    wire = _wire.WireRequest(target, body or b"", region, account_id or active.account_id)
     response = active.harness.answer(wire)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 
 
 HANDLERS = (
     ("choose-signer.cloudtrail", _choose_signer),
-    ("before-sign.cloudtrail", _record_region),
+    ("before-sign.cloudtrail", _record_caller),
     ("before-send.cloudtrail", _answer),
 )
 

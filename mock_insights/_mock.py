@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 from . import _activation, _hook
 from ._activation import DEFAULT_ACCOUNT_ID, Settings
 from ._decorate import wrap_callable, wrap_class
-from .errors import NotStartedError
+from .errors import NotStartedError, UsageError
 
 if TYPE_CHECKING:
     from ._faults import Injection
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from ._state import Backend
 
 _FALLBACK_REGION = "us-east-1"
+_ACCOUNT_ID = re.compile(r"\d{12}")
+FAKE_SECRET = "mock_insights"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,6 +78,37 @@ class InsightsMock:
     def backend(self) -> Backend:
         """The state the active mock answers from (for inspection in tests)."""
         return self._active_harness().backend
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def session(self, *, account_id: str | None = None, region_name: str | None = None) -> Any:
+        """A boto3 session whose CloudTrail calls act as ``account_id`` (default: the mock's).
+
+        Its access key is the account ID, which is how the mock tells accounts apart; no real
+        credentials are involved.
+        """
+        import boto3
+
+        account = account_id or self.account_id
+        if not _ACCOUNT_ID.fullmatch(account):
+            raise UsageError(f"an account ID is 12 digits, not {account!r}")
+        return boto3.Session(
+            aws_access_key_id=account,
+            aws_secret_access_key=FAKE_SECRET,
+            region_name=region_name or self._where().region,
+        )
+
+    def client(
+        self,
+        service_name: str = "cloudtrail",
+        *,
+        account_id: str | None = None,
+        region_name: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A boto3 client acting as ``account_id``; see ``session``."""
+        session = self.session(account_id=account_id, region_name=region_name)
+        return session.client(service_name, **kwargs)
 
     # --- call history ------------------------------------------------------------------
 
