@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import _moto
+
 if TYPE_CHECKING:
     from ._harness import Harness
 
@@ -74,6 +76,7 @@ def push(settings: Settings) -> Harness:
             harness = current.harness
         _stack.append(settings)
         _apply_environment()
+        _moto.claim_cloudtrail()
         current = Active(harness, settings.account_id)
         return harness
 

@@ -2,7 +2,8 @@
 
 CreateTrail, UpdateTrail and PutInsightSelectors fail when the bucket is missing or its policy
 does not let CloudTrail write, or when the KMS key cannot be used. A bucket or key a test did
-not declare exists and allows CloudTrail. Messages are AWS's where they have been observed;
+not declare takes its condition from moto's state while moto is active, and otherwise exists
+and allows CloudTrail. Messages are AWS's where they have been observed;
 docs/behaviour.md gives the source of each.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from . import _moto
 from ._names import partition
 from ._state import Backend, BucketCondition, KeyCondition
 from .errors import ServiceError
@@ -35,7 +37,7 @@ def kms_key_arn(value: str, region: str, account_id: str) -> str:
 
 def check_bucket(backend: Backend, name: str) -> None:
     """Raise unless the bucket exists and its policy lets CloudTrail write."""
-    bucket = backend.buckets.get(name, _DEFAULT_BUCKET)
+    bucket = backend.buckets.get(name) or _moto.bucket_condition(name) or _DEFAULT_BUCKET
     if not bucket.exists:
         raise ServiceError("S3BucketDoesNotExistException", f"S3 bucket {name} does not exist!")
     if not bucket.policy_sufficient:
@@ -51,7 +53,7 @@ def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str)
     ``missing_code`` is ``KmsKeyNotFoundException`` where the operation models it and
     ``KmsException`` where it does not (PutInsightSelectors).
     """
-    key = backend.keys.get(key_arn, _DEFAULT_KEY)
+    key = backend.keys.get(key_arn) or _moto.key_condition(key_arn) or _DEFAULT_KEY
     if not key.exists:
         raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.")
     if key.state != "Enabled":

@@ -26,7 +26,7 @@ import botocore.handlers
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 
-from . import _activation
+from . import _activation, _moto
 
 REGION_HEADER = "x-mock-insights-region"
 ACCESS_KEY_HEADER = "x-mock-insights-access-key"
@@ -57,6 +57,8 @@ def _record_caller(
     """Stamp the client's region and access key on the request: the key picks the account."""
     if _activation.current is None:
         return
+    if not _moto.claimed:
+        _moto.claim_cloudtrail()
     if region_name:
         request.headers[REGION_HEADER] = region_name
     credentials = getattr(request_signer, "_credentials", None)

@@ -1,0 +1,121 @@
+"""Side by side with moto's ``mock_aws``: CloudTrail is ours, S3 and KMS state is moto's.
+
+Nothing here imports moto. Everything reads ``sys.modules``, so a process without moto pays one
+dictionary lookup and never loads it.
+
+- moto answers every service from one ``before-send`` handler, and botocore calls every
+  ``before-send`` handler even after ours has answered. ``claim_cloudtrail`` makes moto's
+  handler step aside for CloudTrail while mock_insights is active, so moto's CloudTrail
+  backend is never touched and its dispatch never runs for those calls.
+- While moto's mock is active, a bucket or key the test did not declare takes its condition
+  from moto's S3 and KMS backends. Policies are read for an Allow statement that grants
+  CloudTrail's service principal the action it needs. That is a deliberate simplification of
+  IAM evaluation; docs/behaviour.md states it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from . import _activation
+
+if TYPE_CHECKING:
+    from ._state import BucketCondition, KeyCondition
+
+_STUBBER_MODULE = "moto.core.botocore_stubber"
+_CLOUDTRAIL_EVENT = "before-send.cloudtrail."
+_CLOUDTRAIL_PRINCIPAL = "cloudtrail.amazonaws.com"
+
+claimed = False
+
+
+def claim_cloudtrail() -> None:
+    """Once moto is loaded, make its ``before-send`` stubber skip CloudTrail while we are active."""
+    global claimed
+    module = sys.modules.get(_STUBBER_MODULE)
+    if module is None:
+        return
+    stubber_class = module.BotocoreStubber
+    original = stubber_class.__call__
+    if not getattr(original, "mock_insights_claim", False):
+
+        def stubber_call(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+            if _activation.current is not None and event_name.startswith(_CLOUDTRAIL_EVENT):
+                return None
+            return original(self, event_name, request, **kwargs)
+
+        stubber_call.mock_insights_claim = True  # type: ignore[attr-defined]
+        stubber_class.__call__ = stubber_call
+    claimed = True
+
+
+def moto_active() -> bool:
+    """Whether a moto ``mock_aws`` is active in this process."""
+    models = sys.modules.get("moto.core.models")
+    return models is not None and bool(models.botocore_stubber.enabled)
+
+
+def _grants(policy: str | bytes | None, action: str) -> bool:
+    """Whether a resource policy allows CloudTrail's service principal ``action``."""
+    if not policy:
+        return False
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return False
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
+        services = [services] if isinstance(services, str) else services
+        if principal != "*" and _CLOUDTRAIL_PRINCIPAL not in services:
+            continue
+        actions = statement.get("Action", [])
+        for pattern in [actions] if isinstance(actions, str) else actions:
+            if fnmatch.fnmatchcase(action.lower(), str(pattern).lower()):
+                return True
+    return False
+
+
+def bucket_condition(name: str) -> BucketCondition | None:
+    """The bucket as moto's S3 holds it, or None when moto is not active."""
+    if not moto_active():
+        return None
+    from ._state import BucketCondition
+
+    s3 = sys.modules.get("moto.s3.models")
+    owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
+    if s3 is None or owner is None:
+        return BucketCondition(exists=False)
+    partition, account_id = owner
+    bucket = s3.s3_backends[account_id][partition].buckets.get(name)
+    if bucket is None:
+        return BucketCondition(exists=False)
+    return BucketCondition(exists=True, policy_sufficient=_grants(bucket.policy, "s3:PutObject"))
+
+
+def key_condition(key_arn: str) -> KeyCondition | None:
+    """The key as moto's KMS holds it (aliases resolved), or None when moto is not active."""
+    if not moto_active():
+        return None
+    from ._state import KeyCondition
+
+    kms = sys.modules.get("moto.kms.models")
+    if kms is None:
+        return KeyCondition(exists=False)
+    _, _, _, region, account_id, _ = key_arn.split(":", 5)
+    try:
+        backend = kms.kms_backends[account_id][region]
+        key = backend.keys[backend.any_id_to_key_id(key_arn)]
+    except (KeyError, AttributeError, TypeError):
+        return KeyCondition(exists=False)
+    return KeyCondition(
+        exists=True,
+        state=str(key.key_state),
+        policy_sufficient=_grants(key.policy, "kms:GenerateDataKey"),
+    )
