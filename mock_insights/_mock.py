@@ -206,6 +206,29 @@ class InsightsMock:
                 policy_sufficient=policy_sufficient,
             )
 
+    def set_organization(
+        self,
+        *,
+        management_account_id: str | None = None,
+        member_account_ids: list[str] | tuple[str, ...] = (),
+        delegated_administrator_ids: list[str] | tuple[str, ...] = (),
+        service_linked_role: bool = True,
+    ) -> None:
+        """Declare the AWS Organization the accounts belong to (management account: the
+        mock's account by default), its CloudTrail delegated administrators, and whether
+        CloudTrail's service-linked role exists."""
+        from ._seed import set_organization
+
+        backend = self._active_harness().backend
+        with backend.lock:
+            set_organization(
+                backend,
+                management_account_id=management_account_id or self.account_id,
+                member_account_ids=list(member_account_ids),
+                delegated_administrator_ids=list(delegated_administrator_ids),
+                service_linked_role=service_linked_role,
+            )
+
     def snapshot(self) -> dict[str, Any]:
         """The whole state as JSON-compatible data, to save or to ``restore`` later."""
         from ._snapshot import snapshot

@@ -1,15 +1,74 @@
-"""Organizations as the mock knows them: for now, no account belongs to one."""
+"""AWS Organizations as CloudTrail sees them: who may create and change organization trails
+and event data stores, who owns them, and who can see them.
+
+Decisions where AWS is silent are recorded in docs/behaviour.md.
+"""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ._call import Call
+from ._state import Organization
 from .errors import ServiceError
 
+Access = Literal["administrator", "member"]
 
-def check_organization_request(call: Call, requested: bool | None) -> None:
-    """Refuse an organization trail or store: the caller's account is in no organization."""
-    if requested:
+
+def _not_administrator(call: Call) -> ServiceError:
+    return ServiceError(
+        "NotOrganizationMasterAccountException",
+        f"Account {call.account_id} is not the management account or a delegated administrator "
+        "of its organization.",
+    )
+
+
+def check_service_linked_role(call: Call, org: Organization) -> None:
+    """Organization resources need CloudTrail's service-linked role in the management account."""
+    if not org.service_linked_role:
+        raise ServiceError(
+            "NoManagementAccountSLRExistsException",
+            f"The management account {org.management_account_id} of the organization has no "
+            "service-linked role for CloudTrail.",
+        )
+
+
+def check_organization_request(call: Call, requested: bool | None) -> str:
+    """Validate a request to make an organization resource; return the account that owns it.
+
+    Outside an organization that is ``OrganizationsNotInUseException``; a member that is not
+    the management account or a delegated administrator gets
+    ``NotOrganizationMasterAccountException``. What a delegated administrator creates is
+    owned by the management account.
+    """
+    if not requested:
+        return call.account_id
+    org = call.backend.organization
+    if org is None or not org.includes(call.account_id):
         raise ServiceError(
             "OrganizationsNotInUseException",
             f"Account {call.account_id} is not a member of an organization.",
         )
+    if not org.administers(call.account_id):
+        raise _not_administrator(call)
+    check_service_linked_role(call, org)
+    return org.management_account_id
+
+
+def access_to(call: Call, owner_account_id: str) -> Access | None:
+    """How the caller may reach the organization resources of another account, if at all."""
+    org = call.backend.organization
+    if org is None or owner_account_id != org.management_account_id:
+        return None
+    if not org.includes(call.account_id):
+        return None
+    return "administrator" if org.administers(call.account_id) else "member"
+
+
+def check_write(call: Call, access: Access | None, organization_resource: bool) -> None:
+    """Members may not change organization resources; changing one needs the role."""
+    if access == "member":
+        raise _not_administrator(call)
+    org = call.backend.organization
+    if organization_resource and org is not None:
+        check_service_linked_role(call, org)

@@ -14,6 +14,7 @@ A trail entry holds CreateTrail's parameters plus ``EventSelectors`` or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,11 +23,12 @@ from botocore.validate import ParamValidator
 from . import _dispatch, _model
 from ._call import Call, Params
 from ._delivery import kms_key_arn
-from ._state import Backend, BucketCondition, EventDataStore, KeyCondition, Trail
+from ._state import Backend, BucketCondition, EventDataStore, KeyCondition, Organization, Trail
 from ._store_lookup import resolve_store_arn
 from .errors import ServiceError, UsageError
 
 _WHERE = ("AccountId", "Region")
+_ACCOUNT_ID = re.compile(r"\d{12}")
 _TRAIL_EXTRAS = (
     "EventSelectors",
     "AdvancedEventSelectors",
@@ -235,3 +237,24 @@ def set_key(
 def _kms_key_states() -> tuple[str, ...]:
     """KMS's ``KeyState`` enum, from botocore's KMS model."""
     return _model.other_service_enum("kms", "KeyState")
+
+
+def set_organization(
+    backend: Backend,
+    *,
+    management_account_id: str,
+    member_account_ids: list[str],
+    delegated_administrator_ids: list[str],
+    service_linked_role: bool,
+) -> None:
+    """Declare the organization; delegated administrators must be members of it."""
+    accounts = [management_account_id, *member_account_ids, *delegated_administrator_ids]
+    bad = [account for account in accounts if not _ACCOUNT_ID.fullmatch(str(account))]
+    if bad:
+        raise UsageError(f"account IDs are 12 digits: {', '.join(map(repr, bad))}")
+    backend.organization = Organization(
+        management_account_id=management_account_id,
+        member_account_ids=list(dict.fromkeys(member_account_ids)),
+        delegated_administrator_ids=list(dict.fromkeys(delegated_administrator_ids)),
+        service_linked_role=bool(service_linked_role),
+    )

@@ -12,13 +12,19 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from ._seed import Where, seed_stores, seed_trail, set_bucket, set_key
+from ._seed import Where, seed_stores, seed_trail, set_bucket, set_key, set_organization
 from ._state import Backend, EventDataStore, Trail
 from ._store_ops import store_view
 from .errors import UsageError
 
 FORMAT = "mock_insights/1"
-_SECTIONS = ("format", "trails", "event_data_stores", "s3_buckets", "kms_keys")
+_SECTIONS = ("format", "organization", "trails", "event_data_stores", "s3_buckets", "kms_keys")
+_ORGANIZATION_KEYS = (
+    ("ManagementAccountId", "management_account_id"),
+    ("MemberAccountIds", "member_account_ids"),
+    ("DelegatedAdministratorIds", "delegated_administrator_ids"),
+    ("ServiceLinkedRole", "service_linked_role"),
+)
 _TRAIL_SETTINGS = (
     ("S3KeyPrefix", "s3_key_prefix"),
     ("SnsTopicName", "sns_topic_arn"),
@@ -74,8 +80,11 @@ def _store_entry(store: EventDataStore) -> dict[str, Any]:
 def snapshot(backend: Backend) -> dict[str, Any]:
     """The whole state as JSON-compatible data (a deep copy: later calls do not change it)."""
     with backend.lock:
-        data = {
-            "format": FORMAT,
+        org = backend.organization
+        data: dict[str, Any] = {"format": FORMAT}
+        if org is not None:
+            data["organization"] = {key: getattr(org, name) for key, name in _ORGANIZATION_KEYS}
+        data |= {
             "trails": [_trail_entry(trail) for trail in backend.all_trails()],
             "event_data_stores": [_store_entry(store) for store in backend.all_stores()],
             "s3_buckets": [
@@ -112,6 +121,18 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
             f"not a {FORMAT} snapshot: unexpected {', '.join(unknown) or data.get('format')!r}"
         )
     fresh = Backend()
+    if data.get("organization") is not None:
+        organization = data["organization"]
+        _check_entry("organization", organization, tuple(key for key, _ in _ORGANIZATION_KEYS))
+        where_default = {"ManagementAccountId": where.account_id}
+        options = {**where_default, **organization}
+        set_organization(
+            fresh,
+            management_account_id=options["ManagementAccountId"],
+            member_account_ids=options.get("MemberAccountIds", []),
+            delegated_administrator_ids=options.get("DelegatedAdministratorIds", []),
+            service_linked_role=options.get("ServiceLinkedRole", True),
+        )
     for entry in _section(data, "trails"):
         seed_trail(fresh, copy.deepcopy(entry), where)
     seed_stores(fresh, copy.deepcopy(_section(data, "event_data_stores")), where)

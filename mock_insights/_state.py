@@ -112,6 +112,31 @@ class KeyCondition:
     policy_sufficient: bool = True
 
 
+@dataclass(slots=True)
+class Organization:
+    """The AWS Organization the test declared: who manages it, who is in it, who administers
+    CloudTrail for it, and whether CloudTrail's service-linked role exists in it."""
+
+    management_account_id: str
+    member_account_ids: list[str] = field(default_factory=list)
+    delegated_administrator_ids: list[str] = field(default_factory=list)
+    service_linked_role: bool = True
+
+    def includes(self, account_id: str) -> bool:
+        return (
+            account_id == self.management_account_id
+            or account_id in self.member_account_ids
+            or account_id in self.delegated_administrator_ids
+        )
+
+    def administers(self, account_id: str) -> bool:
+        """The management account and delegated administrators may change org resources."""
+        return (
+            account_id == self.management_account_id
+            or account_id in self.delegated_administrator_ids
+        )
+
+
 class Backend:
     """All trails and event data stores of every account, indexed by account then ARN.
 
@@ -125,11 +150,13 @@ class Backend:
         self._stores: dict[str, dict[str, EventDataStore]] = {}
         self.buckets: dict[str, BucketCondition] = {}
         self.keys: dict[str, KeyCondition] = {}
+        self.organization: Organization | None = None
 
     def replace_with(self, other: Backend) -> None:
         """Take over ``other``'s whole state (restoring a snapshot), keeping this lock."""
         self._trails, self._stores = other._trails, other._stores
         self.buckets, self.keys = other.buckets, other.keys
+        self.organization = other.organization
 
     def all_trails(self) -> list[Trail]:
         """Every trail of every account, in creation order within each account."""
@@ -164,8 +191,18 @@ class Backend:
         return list(self._trails.get(account_id, {}).values())
 
     def visible_trails(self, account_id: str, region: str) -> list[Trail]:
-        """Trails listed in a region: those at home there plus multi-region shadows."""
-        return [t for t in self.trails_of(account_id) if t.visible_in(account_id, region)]
+        """Trails listed in a region: those at home there, multi-region shadows, and for the
+        other accounts of an organization, its organization trails."""
+        own = [t for t in self.trails_of(account_id) if t.visible_in(account_id, region)]
+        org = self.organization
+        if org is None or account_id == org.management_account_id or not org.includes(account_id):
+            return own
+        shared = [
+            trail
+            for trail in self.trails_of(org.management_account_id)
+            if trail.is_organization_trail and trail.visible_in(org.management_account_id, region)
+        ]
+        return own + shared
 
     def add_trail(self, trail: Trail) -> None:
         self._trails.setdefault(trail.account_id, {})[trail.arn] = trail

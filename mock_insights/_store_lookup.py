@@ -6,6 +6,7 @@ import re
 
 from ._call import Call
 from ._names import partition
+from ._organizations import access_to
 from ._state import EventDataStore
 from .errors import ServiceError
 
@@ -27,12 +28,29 @@ def resolve_store_arn(call: Call, value: str) -> str:
     """
     if value.startswith("arn:"):
         match = _STORE_ARN.fullmatch(value)
-        if match is None or match["account"] != call.account_id or match["region"] != call.region:
+        if match is None or match["region"] != call.region:
+            raise invalid_arn(value)
+        if match["account"] != call.account_id and not _administered(call, match["account"], value):
             raise invalid_arn(value)
         return value
     if not _STORE_ID.fullmatch(value):
         raise invalid_arn(value)
     return store_arn(call.region, call.account_id, value)
+
+
+def _administered(call: Call, owner: str, arn: str) -> bool:
+    """A delegated administrator reaches the management account's organization stores."""
+    store = call.backend.store(owner, arn)
+    return (
+        store is not None
+        and store.organization_enabled
+        and access_to(call, owner) == "administrator"
+    )
+
+
+def store_account(arn: str) -> str:
+    """The account an event data store ARN belongs to."""
+    return arn.split(":", 5)[4]
 
 
 def invalid_arn(value: str) -> ServiceError:
@@ -46,7 +64,7 @@ def invalid_arn(value: str) -> ServiceError:
 def find_store(call: Call, value: str, *, include_pending: bool = False) -> EventDataStore:
     """The store ``value`` names; stores pending deletion count only where asked for."""
     arn = resolve_store_arn(call, value)
-    store = call.backend.store(call.account_id, arn)
+    store = call.backend.store(store_account(arn), arn)
     if store is None or (store.status == "PENDING_DELETION" and not include_pending):
         raise ServiceError(
             "EventDataStoreNotFoundException",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from . import _event_selectors, _insight_selectors, _model
@@ -77,7 +78,9 @@ def _settings(call: Call, params: Params, current: EventDataStore | None) -> dic
             f"for {billing_mode}."
         )
     settings.update(given(params, _PLAIN_SETTINGS))
-    check_organization_request(call, params.get("OrganizationEnabled"))
+    if "OrganizationEnabled" in params:
+        check_organization_request(call, params["OrganizationEnabled"])
+        settings["organization_enabled"] = params["OrganizationEnabled"]
     return settings
 
 
@@ -102,8 +105,11 @@ def store_view(store: EventDataStore, *, status: str | None = None) -> Params:
 
 
 def create_event_data_store(call: Call, params: Params) -> Params:
-    _check_name(call, params["Name"])
+    # An organization store made by a delegated administrator belongs to the management account.
+    owner = check_organization_request(call, params.get("OrganizationEnabled"))
     settings = _settings(call, params, None)
+    call = replace(call, account_id=owner)
+    _check_name(call, params["Name"])
     settings.setdefault("advanced_event_selectors", [dict(s) for s in DEFAULT_STORE_SELECTORS])
     stores = call.backend.stores_in(call.account_id, call.region)
     if len(stores) >= MAX_STORES_PER_REGION:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 from . import _event_selectors
@@ -68,7 +69,9 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
             else None
         )
     settings.update(given(params, _PLAIN_SETTINGS))
-    check_organization_request(call, params.get("IsOrganizationTrail"))
+    if "IsOrganizationTrail" in params:
+        check_organization_request(call, params["IsOrganizationTrail"])
+        settings["is_organization_trail"] = params["IsOrganizationTrail"]
     return settings
 
 
@@ -167,6 +170,10 @@ def create_trail(call: Call, params: Params) -> Params:
     name = params["Name"]
     check_trail_name(name)
     settings = _settings(params, call)
+    # An organization trail made by a delegated administrator belongs to the management account.
+    call = replace(
+        call, account_id=check_organization_request(call, settings.get("is_organization_trail"))
+    )
     multi_region = settings.get("is_multi_region", False)
     _check_multi_region_global(multi_region, settings.get("include_global_service_events", True))
     _check_name_free(call, name, multi_region)
@@ -204,7 +211,9 @@ def update_trail(call: Call, params: Params) -> Params:
 
 
 def get_trail(call: Call, params: Params) -> Params:
-    trail = find_trail(call, params["Name"], write=False, bare_name_message=True)
+    trail = find_trail(
+        call, params["Name"], write=False, bare_name_message=True, members_may_read=True
+    )
     return {"Trail": trail_view(trail)}
 
 
@@ -235,7 +244,7 @@ def delete_trail(call: Call, params: Params) -> Params:
 
 
 def get_trail_status(call: Call, params: Params) -> Params:
-    trail = find_trail(call, params["Name"], write=False)
+    trail = find_trail(call, params["Name"], write=False, members_may_read=True)
     out: Params = {"IsLogging": trail.is_logging}
     if trail.start_logging_time is not None:
         out["StartLoggingTime"] = trail.start_logging_time

@@ -1,8 +1,9 @@
 """The pytest plugin, registered through the ``pytest11`` entry point.
 
 ``insights_mock`` is an active mock with fresh state for one test. The ``insights_mock``
-marker configures it (``region``, ``account_id``, and ``state``: a snapshot, or the path of a
-JSON state file relative to the test file) and switches it on for marked tests that do not
+marker configures it (``region``, ``account_id``, ``state``: a snapshot, or the path of a
+JSON state file relative to the test file, and ``organization``: the keyword arguments of
+``InsightsMock.set_organization``) and switches it on for marked tests that do not
 ask for the fixture by name; on a class or module (``pytestmark``) it applies to every test.
 """
 
@@ -19,15 +20,16 @@ from ._activation import DEFAULT_ACCOUNT_ID
 from ._mock import InsightsMock
 
 MARKER = "insights_mock"
-_OPTIONS = ("region", "account_id", "state")
+_OPTIONS = ("region", "account_id", "state", "organization")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(region=None, account_id='{DEFAULT_ACCOUNT_ID}', state=None): run the test "
-        "with the insights_mock fixture, in this region and account, from this state file "
-        "(relative to the test file) or snapshot.",
+        f"{MARKER}(region=None, account_id='{DEFAULT_ACCOUNT_ID}', state=None, "
+        "organization=None): run the test with the insights_mock fixture, in this region and "
+        "account, from this state file (relative to the test file) or snapshot, with this "
+        "organization (the keyword arguments of InsightsMock.set_organization).",
     )
 
 
@@ -64,6 +66,8 @@ def insights_mock(request: pytest.FixtureRequest) -> Iterator[InsightsMock]:
     with mock:
         if options.get("state") is not None:
             mock.restore(_state(options["state"], request))
+        if options.get("organization") is not None:
+            mock.set_organization(**options["organization"])
         yield mock
 
 
