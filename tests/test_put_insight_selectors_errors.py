@@ -24,6 +24,22 @@ def _encrypted(mock, client, **key_condition):
     _put(client)
 
 
+def _org_trail(mock, client, **organization):
+    mock.set_organization(member_account_ids=["111122223333"], **organization)
+    client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IsOrganizationTrail=True)
+
+
+def _member_changes_org_trail(mock, client):
+    _org_trail(mock, client)
+    _put(mock.client(account_id="111122223333"), TrailName=arn())
+
+
+def _role_removed(mock, client):
+    _org_trail(mock, client)
+    mock.set_organization(member_account_ids=["111122223333"], service_linked_role=False)
+    _put(client)
+
+
 def _home_region(mock, client):
     client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IsMultiRegionTrail=True)
     _put(boto3.client("cloudtrail", region_name=OTHER_REGION), TrailName=arn())
@@ -48,6 +64,8 @@ NATURAL = {
     ),
     "KmsException": lambda m, c: _encrypted(m, c, state="Disabled"),
     "InsufficientEncryptionPolicyException": lambda m, c: _encrypted(m, c, policy_sufficient=False),
+    "NotOrganizationMasterAccountException": _member_changes_org_trail,
+    "NoManagementAccountSLRExistsException": _role_removed,
 }
 
 
@@ -60,8 +78,6 @@ INJECTED_ONLY = {
     "InvalidParameterException",
     "UnsupportedOperationException",
     "OperationNotPermittedException",
-    "NotOrganizationMasterAccountException",
-    "NoManagementAccountSLRExistsException",
     "ThrottlingException",
 }
 
