@@ -29,10 +29,9 @@ from botocore.awsrequest import AWSResponse
 from . import _activation, _moto
 
 REGION_HEADER = "x-mock-insights-region"
-ACCESS_KEY_HEADER = "x-mock-insights-access-key"
+ACCOUNT_HEADER = "x-mock-insights-account"
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
 _FALLBACK_REGION = "us-east-1"
-_ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 class _Body:
@@ -63,8 +62,8 @@ def _record_caller(
         request.headers[REGION_HEADER] = region_name
     credentials = getattr(request_signer, "_credentials", None)
     access_key = getattr(credentials, "access_key", None)
-    if access_key:
-        request.headers[ACCESS_KEY_HEADER] = access_key
+    if access_key and len(access_key) == 12 and access_key.isdigit():
+        request.headers[ACCOUNT_HEADER] = access_key
 
 
 def _answer(request: Any, **_: Any) -> AWSResponse | None:
@@ -90,9 +89,8 @@ def respond(request: Any, active: _activation.Active) -> AWSResponse:
         body = body.encode()
     from . import _wire  # loaded on first use; cached by the import system
 
-    access_key = _text(headers.get(ACCESS_KEY_HEADER))
-    account_id = access_key if access_key and _ACCOUNT_ID.fullmatch(access_key) else None
-    wire = _wire.WireRequest(target, body or b"", region, account_id or active.account_id)
+    account_id = _text(headers.get(ACCOUNT_HEADER)) or active.account_id
+    wire = _wire.WireRequest(target, body or b"", region, account_id)
     response = active.harness.answer(wire)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 

@@ -33,16 +33,15 @@ def check_service_linked_role(call: Call, org: Organization) -> None:
         )
 
 
-def check_organization_request(call: Call, requested: bool | None) -> str:
-    """Validate a request to make an organization resource; return the account that owns it.
+def check_organization_request(call: Call, requested: bool | None) -> None:
+    """Validate a request to make or keep an organization trail or store.
 
     Outside an organization that is ``OrganizationsNotInUseException``; a member that is not
     the management account or a delegated administrator gets
-    ``NotOrganizationMasterAccountException``. What a delegated administrator creates is
-    owned by the management account.
+    ``NotOrganizationMasterAccountException``.
     """
     if not requested:
-        return call.account_id
+        return
     org = call.backend.organization
     if org is None or not org.includes(call.account_id):
         raise ServiceError(
@@ -52,7 +51,13 @@ def check_organization_request(call: Call, requested: bool | None) -> str:
     if not org.administers(call.account_id):
         raise _not_administrator(call)
     check_service_linked_role(call, org)
-    return org.management_account_id
+
+
+def owner_of_new(call: Call, organization_resource: bool) -> str:
+    """The account a new (already validated) resource belongs to: what a delegated
+    administrator creates for the organization belongs to the management account."""
+    org = call.backend.organization
+    return org.management_account_id if organization_resource and org else call.account_id
 
 
 def access_to(call: Call, owner_account_id: str) -> Access | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import _event_selectors, _insight_selectors, _model
 from ._call import Call, Handler, Params, given
-from ._organizations import check_organization_request
+from ._organizations import check_organization_request, owner_of_new
 from ._state import EventDataStore
 from ._store_lookup import find_store, store_arn
 from .errors import ServiceError
@@ -105,11 +105,13 @@ def store_view(store: EventDataStore, *, status: str | None = None) -> Params:
 
 
 def create_event_data_store(call: Call, params: Params) -> Params:
-    # An organization store made by a delegated administrator belongs to the management account.
-    owner = check_organization_request(call, params.get("OrganizationEnabled"))
-    settings = _settings(call, params, None)
-    call = replace(call, account_id=owner)
     _check_name(call, params["Name"])
+    settings = _settings(call, params, None)
+    # An organization store made by a delegated administrator belongs to the management account.
+    owner = owner_of_new(call, settings.get("organization_enabled", False))
+    if owner != call.account_id:
+        call = replace(call, account_id=owner)
+        _check_name(call, params["Name"])
     settings.setdefault("advanced_event_selectors", [dict(s) for s in DEFAULT_STORE_SELECTORS])
     stores = call.backend.stores_in(call.account_id, call.region)
     if len(stores) >= MAX_STORES_PER_REGION:

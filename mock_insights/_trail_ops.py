@@ -11,7 +11,7 @@ from . import _event_selectors
 from ._call import Call, Handler, Params, given
 from ._delivery import check_bucket, check_key, kms_key_arn
 from ._names import check_trail_name, partition, resolve_trail, trail_arn
-from ._organizations import check_organization_request
+from ._organizations import check_organization_request, owner_of_new
 from ._state import Trail
 from ._trail_lookup import find_trail
 from .errors import ServiceError
@@ -172,7 +172,7 @@ def create_trail(call: Call, params: Params) -> Params:
     settings = _settings(params, call)
     # An organization trail made by a delegated administrator belongs to the management account.
     call = replace(
-        call, account_id=check_organization_request(call, settings.get("is_organization_trail"))
+        call, account_id=owner_of_new(call, settings.get("is_organization_trail", False))
     )
     multi_region = settings.get("is_multi_region", False)
     _check_multi_region_global(multi_region, settings.get("include_global_service_events", True))
