@@ -1,0 +1,325 @@
+"""Benchmark mock_insights against the floor, botocore's Stubber and moto.
+
+Each measurement runs in a fresh interpreter, contenders take turns, and the table shows
+medians over the turns. Run by hand:
+
+    python benchmarks/bench.py            # full run, writes benchmarks/results.json
+    python benchmarks/bench.py --quick    # a short run (CI)
+
+The floor is a plain ``before-send`` handler that returns a canned answer: botocore's own
+serialize, sign and parse cost, which no mock can go below by answering in Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REGION = "us-east-1"
+TRAIL = "bench-trail"
+BUCKET = "bench-bucket"
+SELECTORS = [{"InsightType": "ApiCallRateInsight"}]
+PUT_ANSWER = json.dumps(
+    {
+        "TrailARN": f"arn:aws:cloudtrail:{REGION}:123456789012:trail/{TRAIL}",
+        "InsightSelectors": SELECTORS,
+    }
+).encode()
+
+
+# --- workers: each runs in its own interpreter and prints one JSON number -----------------
+
+
+def _per_call(call: Any, calls: int) -> float:
+    """Median microseconds per call over five batches, after a warm-up."""
+    for _ in range(max(calls // 5, 20)):
+        call()
+    batches = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(calls):
+            call()
+        batches.append((time.perf_counter() - start) / calls * 1e6)
+    return statistics.median(batches)
+
+
+def _canned(body: bytes) -> Any:
+    from botocore.awsrequest import AWSResponse
+
+    class Raw:
+        def stream(self, **_: Any) -> Any:
+            yield body
+
+    def answer(request: Any, **_: Any) -> Any:
+        return AWSResponse(request.url, 200, {"content-type": "application/x-amz-json-1.1"}, Raw())
+
+    return answer
+
+
+def _client(service: str = "cloudtrail") -> Any:
+    import boto3
+
+    return boto3.client(
+        service, region_name=REGION, aws_access_key_id="bench", aws_secret_access_key="bench"
+    )
+
+
+def _operation(client: Any, operation: str) -> Any:
+    if operation == "put":
+        return lambda: client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+    return lambda: client.get_insight_selectors(TrailName=TRAIL)
+
+
+def worker_floor(operation: str, calls: int, **_: Any) -> float:
+    client = _client()
+    client.meta.events.register("before-send.cloudtrail", _canned(PUT_ANSWER))
+    return _per_call(_operation(client, operation), calls)
+
+
+def worker_stubber(operation: str, calls: int, **_: Any) -> float:
+    from botocore.stub import Stubber
+
+    client = _client()
+    stubber = Stubber(client)
+    stubber.activate()
+    answer = json.loads(PUT_ANSWER)
+    method = "put_insight_selectors" if operation == "put" else "get_insight_selectors"
+    call = _operation(client, operation)
+
+    def stubbed() -> None:
+        stubber.add_response(method, answer)
+        call()
+
+    return _per_call(stubbed, calls)
+
+
+def worker_moto(operation: str, calls: int, **_: Any) -> float:
+    from moto import mock_aws
+
+    with mock_aws():
+        _client("s3").create_bucket(Bucket=BUCKET)
+        client = _client()
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+        return _per_call(_operation(client, operation), calls)
+
+
+def worker_mock_insights(operation: str, calls: int, trails: int = 1, **_: Any) -> float:
+    from mock_insights import mock_insights
+
+    with mock_insights() as mock:
+        _seed_trails(mock, trails - 1)
+        client = _client()
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+        mock.calls.clear()
+        return _per_call(_operation(client, operation), calls)
+
+
+def _seed_trails(mock: Any, count: int, first_account: int = 100000000000) -> None:
+    """``count`` trails with Insights, 5 per region per account as the quota allows."""
+    for index in range(count):
+        mock.seed_trail(
+            Name=f"seeded-{index}",
+            S3BucketName=BUCKET,
+            InsightSelectors=SELECTORS,
+            AccountId=f"{first_account + index // 5}",
+        )
+
+
+def worker_enter_exit(contender: str, calls: int, **_: Any) -> float:
+    if contender == "moto":
+        from moto import mock_aws
+
+        mock: Any = mock_aws()
+    else:
+        from mock_insights import mock_insights
+
+        mock = mock_insights()
+
+    def cycle() -> None:
+        with mock:
+            pass
+
+    return _per_call(cycle, calls)
+
+
+def worker_import(contender: str, **_: Any) -> float:
+    import boto3  # noqa: F401
+
+    start = time.perf_counter()
+    if contender == "moto":
+        import moto  # noqa: F401
+        from moto import mock_aws  # noqa: F401
+    else:
+        import mock_insights  # noqa: F401
+    return (time.perf_counter() - start) * 1e3
+
+
+def worker_inactive(imported: bool, calls: int, **_: Any) -> float:
+    """A CloudTrail call answered by the floor handler, mock_insights imported or not."""
+    if imported:
+        import mock_insights  # noqa: F401
+    return worker_floor("put", calls)
+
+
+def worker_s3(active: bool, calls: int, **_: Any) -> float:
+    """An S3 call answered by a canned handler, with mock_insights active or not."""
+    from mock_insights import mock_insights
+
+    client = _client("s3")
+    client.meta.events.register(
+        "before-send.s3", _canned(b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")
+    )
+    mock = mock_insights()
+    if active:
+        mock.start()
+    try:
+        return _per_call(client.list_buckets, calls)
+    finally:
+        if active:
+            mock.stop()
+
+
+def worker_memory(trails: int, **_: Any) -> float:
+    """Megabytes held by ``trails`` seeded trails with Insights (tracemalloc)."""
+    import tracemalloc
+
+    from mock_insights import mock_insights
+
+    with mock_insights() as mock:
+        _seed_trails(mock, 1, first_account=999999999999)  # load modules and caches first
+        tracemalloc.start()
+        before = tracemalloc.take_snapshot()
+        _seed_trails(mock, trails)
+        after = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+        return grown / 1e6
+
+
+WORKERS = {
+    name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")
+}
+
+
+# --- the runner ---------------------------------------------------------------------------
+
+
+def measure(worker: str, turns: int, **options: Any) -> float:
+    """Median over ``turns`` fresh interpreters."""
+    results = []
+    for _ in range(turns):
+        output = subprocess.run(
+            [sys.executable, __file__, "--worker", worker, json.dumps(options)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        results.append(float(output.strip().splitlines()[-1]))
+    return statistics.median(results)
+
+
+def moto_installed() -> bool:
+    return (
+        subprocess.run([sys.executable, "-c", "import moto"], capture_output=True).returncode == 0
+    )
+
+
+def run(quick: bool) -> dict[str, Any]:
+    turns = 3 if quick else 7
+    calls = 200 if quick else 1000
+    big = 1000 if quick else 10_000
+    with_moto = moto_installed()
+    figures: dict[str, Any] = {}
+    for operation in ("put", "get"):
+        contenders = ["floor", "stubber", "mock_insights"] + (["moto"] if with_moto else [])
+        row = {}
+        for _ in range(turns):  # in turns, so drift on the machine hits every contender
+            for contender in contenders:
+                row.setdefault(contender, []).append(
+                    measure(contender, 1, operation=operation, calls=calls)
+                )
+        figures[f"{operation} per call (us)"] = {k: statistics.median(v) for k, v in row.items()}
+        for trails in (1000, big) if big > 1000 else (1000,):
+            figures[f"{operation} per call with {trails} trails (us)"] = measure(
+                "mock_insights", turns, operation=operation, calls=calls, trails=trails
+            )
+    figures["enter+exit (us)"] = {
+        "mock_insights": measure("enter_exit", turns, contender="mock_insights", calls=calls)
+    }
+    figures["import over boto3 (ms)"] = {
+        "mock_insights": measure("import", max(turns, 5), contender="mock_insights")
+    }
+    if with_moto:
+        figures["enter+exit (us)"]["moto"] = measure(
+            "enter_exit", turns, contender="moto", calls=20
+        )
+        figures["import over boto3 (ms)"]["moto"] = measure("import", turns, contender="moto")
+    figures["inactive CloudTrail call (us)"] = {
+        "without mock_insights": measure("inactive", turns, imported=False, calls=calls),
+        "imported, inactive": measure("inactive", turns, imported=True, calls=calls),
+    }
+    figures["S3 call (us)"] = {
+        "mock_insights inactive": measure("s3", turns, active=False, calls=calls),
+        "mock_insights active": measure("s3", turns, active=True, calls=calls),
+    }
+    figures[f"memory, {big} trails with Insights (MB)"] = measure("memory", 1, trails=big)
+    return {"quick": quick, "python": sys.version.split()[0], "figures": figures}
+
+
+def ratios(result: dict[str, Any]) -> dict[str, float]:
+    f = result["figures"]
+    out = {}
+    for operation in ("put", "get"):
+        row = f[f"{operation} per call (us)"]
+        out[f"{operation} vs floor"] = row["mock_insights"] / row["floor"]
+        if "moto" in row:
+            out[f"{operation} vs moto"] = row["mock_insights"] / row["moto"]
+        biggest = max(
+            (k for k in f if k.startswith(f"{operation} per call with")),
+            key=lambda k: int(k.split("with ")[1].split()[0]),
+        )
+        out[f"{operation}: {biggest.split('with ')[1].split(' (')[0]} vs 1 trail"] = (
+            f[biggest] / row["mock_insights"]
+        )
+    inactive = f["inactive CloudTrail call (us)"]
+    out["inactive vs without"] = inactive["imported, inactive"] / inactive["without mock_insights"]
+    s3 = f["S3 call (us)"]
+    out["S3 active vs inactive"] = s3["mock_insights active"] / s3["mock_insights inactive"]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short run, for CI")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument("--worker", nargs=2, metavar=("NAME", "OPTIONS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        name, options = args.worker
+        print(WORKERS[name](**json.loads(options)))
+        return
+    result = run(args.quick)
+    result["ratios"] = ratios(result)
+    for figure, value in result["figures"].items():
+        cells = (
+            ", ".join(f"{k} {v:.1f}" for k, v in value.items())
+            if isinstance(value, dict)
+            else f"{value:.1f}"
+        )
+        print(f"{figure:45} {cells}")
+    for name, value in result["ratios"].items():
+        print(f"{name:45} {value:.2f}")
+    args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
