@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import _insight_ops, _store_ops, _trail_ops, _wire
+from . import _insight_ops, _store_ops, _trail_ops, _validation, _wire
 from ._call import Call, Handler, Params
 from ._state import Backend
 from .errors import ServiceError, UnsupportedOperationError
@@ -61,4 +61,10 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
         result = run(operation, Call(request.region, request.account_id, backend), params)
     except ServiceError as error:
         return Exchange(operation, error, _wire.encode_error(error))
+    except (TypeError, AttributeError, KeyError, ValueError):
+        # A request botocore did not validate: answer as AWS would, or it is our bug.
+        explained = _validation.explain(operation, params)
+        if explained is None:
+            raise
+        return Exchange(operation, explained, _wire.encode_error(explained))
     return Exchange(operation, None, _wire.encode_result(result))

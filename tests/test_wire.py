@@ -53,6 +53,33 @@ def test_every_code_the_mock_raises_is_modeled():
 
     source = "\n".join(p.read_text() for p in pathlib.Path(_model.__file__).parent.glob("*.py"))
     raised = set(re.findall(r'ServiceError\(\s*"(\w+)"', source))
-    protocol_level = {"UnknownOperationException", "SerializationException"}
+    protocol_level = {"UnknownOperationException", "SerializationException", "ValidationException"}
     assert raised - protocol_level, "no codes found: the pattern above is stale"
     assert raised - protocol_level <= _model.error_codes()
+
+
+def test_wrong_types_get_a_serialization_exception():
+    status, body = _call(PREFIX + "GetTrail", b'{"Name": 5}')
+    assert (status, body["__type"]) == (400, "SerializationException")
+    body = _call(
+        PREFIX + "PutInsightSelectors", b'{"TrailName": "t-1", "InsightSelectors": "all"}'
+    )[1]
+    assert body["__type"] == "SerializationException"
+    body = _call(PREFIX + "CreateTrail", b'{"Name": "t-1", "S3BucketName": ["b"]}')[1]
+    assert body["__type"] == "SerializationException"
+
+
+def test_missing_required_members_get_a_validation_exception():
+    body = _call(PREFIX + "GetTrail", b"{}")[1]
+    assert body["__type"] == "ValidationException"
+    assert "Name" in body["Message"]
+    assert _call(PREFIX + "CreateTrail", b'{"Name": "t-1"}')[1]["__type"] == "ValidationException"
+
+
+def test_unknown_members_are_ignored():
+    assert _call(PREFIX + "ListTrails", b'{"Unexpected": 1}')[0] == 200
+
+
+def test_a_huge_body_is_answered():
+    names = json.dumps({"trailNameList": [f"trail-{i}" for i in range(20000)]}).encode()
+    assert _call(PREFIX + "DescribeTrails", names) == (200, {"trailList": []})
