@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import socket
+
 import boto3
 import pytest
 from helpers import BUCKET, OTHER_REGION, REGION, TRAIL
@@ -22,3 +24,28 @@ def trail(client) -> str:
     """A fresh single-region trail with default event selectors; returns its name."""
     client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
     return TRAIL
+
+
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def _no_socket_leaves_the_machine(monkeypatch):
+    """Fail any test that opens a socket to a non-loopback address."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(address) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not host.startswith(_LOOPBACK) and "/" not in host:
+            pytest.fail(f"a test tried to reach the network: {address!r}", pytrace=True)
+
+    def connect(self, address):
+        check(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        check(address)
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)

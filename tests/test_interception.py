@@ -173,3 +173,10 @@ def test_concurrent_calls_lose_no_update(insights_mock):
         assert client.get_insight_selectors(TrailName="trail-1")["InsightSelectors"] == [
             {"InsightType": "ApiCallRateInsight"}
         ]
+
+
+def test_the_suite_fails_a_test_that_reaches_the_network():
+    import socket
+
+    with socket.socket() as sock, pytest.raises(pytest.fail.Exception, match="reach the network"):
+        sock.connect(("192.0.2.1", 443))
