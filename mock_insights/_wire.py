@@ -21,6 +21,8 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 # Request ids look like AWS's (a UUID) and are unique per process, without a uuid4() per call.
 _REQUEST_ID_PREFIX = str(uuid.uuid4())[:24]
 _request_numbers = itertools.count(1)
+# One compact encoder, built once: json.dumps with options builds a new one on every call.
+_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +77,11 @@ def _headers(body: bytes) -> dict[str, str]:
 
 def encode_result(result: Params) -> WireResponse:
     """A 200 answer with the operation's output members as JSON."""
-    body = json.dumps(result, separators=(",", ":")).encode()
+    body = _encode(result).encode()
     return WireResponse(200, _headers(body), body)
 
 
 def encode_error(error: ServiceError) -> WireResponse:
     """The JSON 1.1 error envelope: bare ``__type`` and capital-M ``Message``."""
-    body = json.dumps(
-        {"__type": error.code, "Message": error.message}, separators=(",", ":")
-    ).encode()
+    body = _encode({"__type": error.code, "Message": error.message}).encode()
     return WireResponse(error.status, _headers(body), body)
