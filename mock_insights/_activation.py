@@ -23,6 +23,11 @@ FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY
 _MANAGED_ENV = (*FAKE_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
 
 
+def is_account_id(value: object) -> bool:
+    """Whether ``value`` is a 12-digit AWS account ID (cheap: it runs on every call)."""
+    return isinstance(value, str) and len(value) == 12 and value.isascii() and value.isdigit()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What one activation asks for."""

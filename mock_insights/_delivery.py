@@ -47,12 +47,27 @@ def check_bucket(backend: Backend, name: str) -> None:
         )
 
 
-def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str) -> None:
-    """Raise unless the key exists, is enabled and its policy lets CloudTrail encrypt.
+def check_delivery(
+    backend: Backend,
+    bucket: str,
+    key_arn: str | None,
+    *,
+    missing_key_code: str,
+    bucket_given: bool = True,
+) -> None:
+    """The bucket (unless the request leaves it as it was), then the key if there is one.
 
-    ``missing_code`` is ``KmsKeyNotFoundException`` where the operation models it and
+    ``missing_key_code`` is ``KmsKeyNotFoundException`` where the operation models it and
     ``KmsException`` where it does not (PutInsightSelectors).
     """
+    if bucket_given:
+        check_bucket(backend, bucket)
+    if key_arn:
+        check_key(backend, key_arn, bucket, missing_code=missing_key_code)
+
+
+def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str) -> None:
+    """Raise unless the key exists, is enabled and its policy lets CloudTrail encrypt."""
     key = backend.keys.get(key_arn) or _moto.key_condition(key_arn) or _DEFAULT_KEY
     if not key.exists:
         raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.")

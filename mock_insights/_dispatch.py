@@ -53,6 +53,7 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
     operation runs, so an injected error changes no state.
     """
     operation = (request.target or "").rpartition(".")[2]
+    params: Params = {}
     try:
         operation, params = _wire.decode(request)
         injected = None if fault is None else fault(operation, params)

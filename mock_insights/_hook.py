@@ -27,6 +27,7 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 
 from . import _activation, _moto
+from ._activation import is_account_id
 
 REGION_HEADER = "x-mock-insights-region"
 ACCOUNT_HEADER = "x-mock-insights-account"
@@ -56,13 +57,13 @@ def _record_caller(
     """Stamp the client's region and access key on the request: the key picks the account."""
     if _activation.current is None:
         return
-    if not _moto.claimed:
+    if not _moto.claimed:  # moto imported after activation: claim before its stubber runs
         _moto.claim_cloudtrail()
     if region_name:
         request.headers[REGION_HEADER] = region_name
     credentials = getattr(request_signer, "_credentials", None)
     access_key = getattr(credentials, "access_key", None)
-    if access_key and len(access_key) == 12 and access_key.isdigit():
+    if is_account_id(access_key):
         request.headers[ACCOUNT_HEADER] = access_key
 
 

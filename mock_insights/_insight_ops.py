@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import _insight_selectors
 from ._call import Call, Handler, Params
-from ._delivery import check_bucket, check_key
+from ._delivery import check_delivery
 from ._names import resolve_trail
 from ._store_lookup import find_store, resolve_store_arn
 from ._trail_lookup import find_trail
@@ -75,12 +75,10 @@ def put_insight_selectors(call: Call, params: Params) -> Params:
     selectors = _insight_selectors.parse(params["InsightSelectors"])
     trail = find_trail(call, ref, write=True)
     _insight_selectors.check_prerequisites(selectors, trail.coverage(), f"Trail {trail.arn}")
-    if selectors:
-        check_bucket(call.backend, trail.s3_bucket_name)
-        if trail.kms_key_id:
-            check_key(
-                call.backend, trail.kms_key_id, trail.s3_bucket_name, missing_code="KmsException"
-            )
+    if selectors:  # turning Insights off delivers nothing, so it checks nothing
+        check_delivery(
+            call.backend, trail.s3_bucket_name, trail.kms_key_id, missing_key_code="KmsException"
+        )
     trail.insight_selectors = selectors
     return {"TrailARN": trail.arn, "InsightSelectors": selectors}
 

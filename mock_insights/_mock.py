@@ -5,14 +5,14 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation, _hook
-from ._activation import DEFAULT_ACCOUNT_ID, Settings
+from ._activation import DEFAULT_ACCOUNT_ID, Settings, is_account_id
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from ._state import Backend
 
 _FALLBACK_REGION = "us-east-1"
-_ACCOUNT_ID = re.compile(r"\d{12}")
 FAKE_SECRET = "mock_insights"
 
 P = ParamSpec("P")
@@ -74,6 +73,13 @@ class InsightsMock:
         region = self.region or os.environ.get("AWS_DEFAULT_REGION") or _FALLBACK_REGION
         return Where(region, self.account_id)
 
+    @contextmanager
+    def _locked_backend(self) -> Iterator[Backend]:
+        """The active state, held against concurrent calls while a test changes it."""
+        backend = self._active_harness().backend
+        with backend.lock:
+            yield backend
+
     @property
     def backend(self) -> Backend:
         """The state the active mock answers from (for inspection in tests)."""
@@ -90,7 +96,7 @@ class InsightsMock:
         import boto3
 
         account = account_id or self.account_id
-        if not _ACCOUNT_ID.fullmatch(account):
+        if not is_account_id(account):
             raise UsageError(f"an account ID is 12 digits, not {account!r}")
         return boto3.Session(
             aws_access_key_id=account,
@@ -158,8 +164,7 @@ class InsightsMock:
         ``Region``), validated as the API would. Returns its ARN."""
         from ._seed import seed_trail
 
-        backend = self._active_harness().backend
-        with backend.lock:
+        with self._locked_backend() as backend:
             return seed_trail(backend, entry, self._where()).arn
 
     def seed_event_data_store(self, **entry: Any) -> str:
@@ -168,8 +173,7 @@ class InsightsMock:
         ``Region``), validated as the API would. Returns its ARN."""
         from ._seed import seed_stores
 
-        backend = self._active_harness().backend
-        with backend.lock:
+        with self._locked_backend() as backend:
             return seed_stores(backend, [entry], self._where())[0].arn
 
     def set_s3_bucket(
@@ -178,8 +182,7 @@ class InsightsMock:
         """Declare a bucket missing or its policy insufficient for CloudTrail's checks."""
         from ._seed import set_bucket
 
-        backend = self._active_harness().backend
-        with backend.lock:
+        with self._locked_backend() as backend:
             set_bucket(backend, name, exists=exists, policy_sufficient=policy_sufficient)
 
     def set_kms_key(
@@ -195,8 +198,7 @@ class InsightsMock:
         Returns the key's ARN."""
         from ._seed import set_key
 
-        backend = self._active_harness().backend
-        with backend.lock:
+        with self._locked_backend() as backend:
             return set_key(
                 backend,
                 key,
@@ -219,8 +221,7 @@ class InsightsMock:
         CloudTrail's service-linked role exists."""
         from ._seed import set_organization
 
-        backend = self._active_harness().backend
-        with backend.lock:
+        with self._locked_backend() as backend:
             set_organization(
                 backend,
                 management_account_id=management_account_id or self.account_id,

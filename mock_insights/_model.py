@@ -20,10 +20,9 @@ SERVICE_NAME = "cloudtrail"
 
 
 @cache
-def service_model() -> ServiceModel:
-    """The CloudTrail model of the installed botocore."""
-    loader = create_loader()
-    return ServiceModel(loader.load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
+def service_model(service: str = SERVICE_NAME) -> ServiceModel:
+    """A service model of the installed botocore: CloudTrail's unless another is named."""
+    return ServiceModel(create_loader().load_service_model(service, "service-2"), service)
 
 
 @cache
@@ -39,11 +38,11 @@ def operation_names() -> frozenset[str]:
 
 
 @cache
-def enum_values(shape_name: str) -> tuple[str, ...]:
-    """The allowed values of a string enum shape, in model order."""
-    shape = service_model().shape_for(shape_name)
+def enum_values(shape_name: str, service: str = SERVICE_NAME) -> tuple[str, ...]:
+    """The allowed values of a string enum shape, in model order (KMS's ``KeyState`` too)."""
+    shape = service_model(service).shape_for(shape_name)
     if not isinstance(shape, StringShape) or not shape.enum:
-        raise KeyError(f"{shape_name} is not an enum shape in the CloudTrail model")
+        raise KeyError(f"{shape_name} is not an enum shape in the {service} model")
     return tuple(shape.enum)
 
 
@@ -83,13 +82,3 @@ def operation_name(name: str) -> str:
     close = difflib.get_close_matches(name, sorted(operation_names()), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UsageError(f"{name!r} is not a CloudTrail operation.{hint}")
-
-
-@cache
-def other_service_enum(service: str, shape_name: str) -> tuple[str, ...]:
-    """An enum of another service's model, e.g. KMS's ``KeyState`` for declared keys."""
-    shape = ServiceModel(create_loader().load_service_model(service, "service-2"), service)
-    enum = shape.shape_for(shape_name)
-    if not isinstance(enum, StringShape) or not enum.enum:
-        raise KeyError(f"{shape_name} is not an enum shape in the {service} model")
-    return tuple(enum.enum)

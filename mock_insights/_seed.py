@@ -14,21 +14,19 @@ A trail entry holds CreateTrail's parameters plus ``EventSelectors`` or
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.validate import ParamValidator
-
 from . import _dispatch, _model
+from ._activation import is_account_id
 from ._call import Call, Params
 from ._delivery import kms_key_arn
 from ._state import Backend, BucketCondition, EventDataStore, KeyCondition, Organization, Trail
 from ._store_lookup import resolve_store_arn
+from ._validation import validate
 from .errors import ServiceError, UsageError
 
 _WHERE = ("AccountId", "Region")
-_ACCOUNT_ID = re.compile(r"\d{12}")
 _TRAIL_EXTRAS = (
     "EventSelectors",
     "AdvancedEventSelectors",
@@ -74,8 +72,7 @@ def _check_keys(kind: str, entry: Mapping[str, Any], allowed: tuple[str, ...]) -
 
 def _run(operation: str, call: Call, params: Params, subject: str) -> Params:
     """Run one operation as the API would, after botocore's own parameter validation."""
-    shape = _model.service_model().operation_model(operation).input_shape
-    report = ParamValidator().validate(params, shape)
+    report = validate(operation, params)  # unknown members are errors here: they are typos
     if report.has_errors():
         raise UsageError(f"cannot seed {subject}: {report.generate_report()}")
     try:
@@ -221,7 +218,7 @@ def set_key(
     policy_sufficient: bool,
 ) -> str:
     """Declare a KMS key's condition; ``key`` is an ARN, key ID or alias. Returns its ARN."""
-    states = _kms_key_states()
+    states = _model.enum_values("KeyState", "kms")
     if state not in states:
         raise UsageError(f"{state!r} is not a KMS key state; choose one of: {', '.join(states)}")
     try:
@@ -234,11 +231,6 @@ def set_key(
     return arn
 
 
-def _kms_key_states() -> tuple[str, ...]:
-    """KMS's ``KeyState`` enum, from botocore's KMS model."""
-    return _model.other_service_enum("kms", "KeyState")
-
-
 def set_organization(
     backend: Backend,
     *,
@@ -249,7 +241,7 @@ def set_organization(
 ) -> None:
     """Declare the organization; delegated administrators must be members of it."""
     accounts = [management_account_id, *member_account_ids, *delegated_administrator_ids]
-    bad = [account for account in accounts if not _ACCOUNT_ID.fullmatch(str(account))]
+    bad = [account for account in accounts if not is_account_id(account)]
     if bad:
         raise UsageError(f"account IDs are 12 digits: {', '.join(map(repr, bad))}")
     backend.organization = Organization(

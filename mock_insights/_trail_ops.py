@@ -9,7 +9,7 @@ from typing import Any
 
 from . import _event_selectors
 from ._call import Call, Handler, Params, given
-from ._delivery import check_bucket, check_key, kms_key_arn
+from ._delivery import check_delivery, kms_key_arn
 from ._names import check_trail_name, partition, resolve_trail, trail_arn
 from ._organizations import check_organization_request, owner_of_new
 from ._state import Trail
@@ -32,7 +32,7 @@ _PLAIN_SETTINGS = {
 }
 
 
-def _check_bucket(name: str) -> None:
+def _check_bucket_name(name: str) -> None:
     if not _BUCKET_NAME.fullmatch(name) or ".." in name or _IP_ADDRESS.fullmatch(name):
         raise ServiceError("InvalidS3BucketNameException", f"Bucket name is not valid: {name}")
 
@@ -49,7 +49,7 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
     """Validate the optional trail settings given, as Trail field values."""
     settings: dict[str, Any] = {}
     if "S3BucketName" in params:
-        _check_bucket(params["S3BucketName"])
+        _check_bucket_name(params["S3BucketName"])
         settings["s3_bucket_name"] = params["S3BucketName"]
     if "S3KeyPrefix" in params:
         prefix = params["S3KeyPrefix"]
@@ -156,16 +156,6 @@ def _check_trail_quota(call: Call, multi_region: bool) -> None:
             )
 
 
-def _check_delivery(
-    call: Call, bucket: str, key_arn: str | None, *, bucket_changed: bool = True
-) -> None:
-    """The S3 and KMS checks of CreateTrail and UpdateTrail, after every parameter check."""
-    if bucket_changed:
-        check_bucket(call.backend, bucket)
-    if key_arn:
-        check_key(call.backend, key_arn, bucket, missing_code="KmsKeyNotFoundException")
-
-
 def create_trail(call: Call, params: Params) -> Params:
     name = params["Name"]
     check_trail_name(name)
@@ -178,7 +168,12 @@ def create_trail(call: Call, params: Params) -> Params:
     _check_multi_region_global(multi_region, settings.get("include_global_service_events", True))
     _check_name_free(call, name, multi_region)
     _check_trail_quota(call, multi_region)
-    _check_delivery(call, settings["s3_bucket_name"], settings.get("kms_key_id"))
+    check_delivery(
+        call.backend,
+        settings["s3_bucket_name"],
+        settings.get("kms_key_id"),
+        missing_key_code="KmsKeyNotFoundException",
+    )
     trail = Trail(
         name=name,
         home_region=call.region,
@@ -198,13 +193,13 @@ def update_trail(call: Call, params: Params) -> Params:
         settings.get("is_multi_region", trail.is_multi_region),
         settings.get("include_global_service_events", trail.include_global_service_events),
     )
-    if "s3_bucket_name" in settings or settings.get("kms_key_id"):
-        _check_delivery(
-            call,
-            settings.get("s3_bucket_name", trail.s3_bucket_name),
-            settings.get("kms_key_id"),
-            bucket_changed="s3_bucket_name" in settings,
-        )
+    check_delivery(  # only what the request sets: an untouched bucket or key is not rechecked
+        call.backend,
+        settings.get("s3_bucket_name", trail.s3_bucket_name),
+        settings.get("kms_key_id"),
+        missing_key_code="KmsKeyNotFoundException",
+        bucket_given="s3_bucket_name" in settings,
+    )
     for attribute, value in settings.items():
         setattr(trail, attribute, value)
     return _settings_view(trail)

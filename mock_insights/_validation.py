@@ -20,10 +20,15 @@ from .errors import ServiceError
 _IGNORED = {"unknown field"}
 
 
+def validate(operation: str, params: dict[str, Any]) -> Any:
+    """botocore's own validation report for ``params`` against the operation's input shape."""
+    shape = _model.service_model().operation_model(operation).input_shape
+    return ParamValidator().validate(params, shape)
+
+
 def explain(operation: str, params: dict[str, Any]) -> ServiceError | None:
     """The error AWS would answer for these params, or None if the model accepts them."""
-    shape = _model.service_model().operation_model(operation).input_shape
-    report = ParamValidator().validate(params, shape)
+    report = validate(operation, params)
     problems = [error for error in report._errors if error[0] not in _IGNORED]
     if not problems:
         return None
