@@ -1,13 +1,14 @@
 """The thin botocore adapter: wire the core into botocore's event system.
 
-Three handlers are registered for CloudTrail only, on every botocore session created after
+Four handlers are registered for CloudTrail only, on every botocore session created after
 import (through ``BUILTIN_HANDLERS``) and on boto3's default session if it already exists:
-``choose-signer`` turns signing off (no credentials are needed, and signing is cost without
-meaning), ``before-sign`` records the client's region and access key on the request (an
-access key that is a 12-digit account ID makes the call act as that account), and
-``before-send`` answers it. As a last line, ``Endpoint._send`` refuses to let a CloudTrail
-request reach the network while the mock is active, whatever session made the client.
-Inactive, each handler is one global read.
+``creating-client-class`` lets a client reuse its User-Agent string while mocked (see
+``_user_agent``), ``choose-signer`` turns signing off (no credentials are needed, and
+signing is cost without meaning), ``before-sign`` records the client's region and access key
+on the request (an access key that is a 12-digit account ID makes the call act as that
+account), and ``before-send`` answers it. As a last line, ``Endpoint._send`` refuses to let a
+CloudTrail request reach the network while the mock is active, whatever session made the
+client. Inactive, each handler is one global read.
 
 botocore's handler and endpoint modules are imported here rather than awaited with a
 post-import hook: boto3 imports both anyway, so this costs nothing and works in any import
@@ -26,7 +27,7 @@ import botocore.handlers
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 
-from . import _activation, _moto
+from . import _activation, _moto, _user_agent
 from ._activation import is_account_id
 
 REGION_HEADER = "x-mock-insights-region"
@@ -98,6 +99,7 @@ def respond(request: Any, active: _activation.Active) -> AWSResponse:
 
 HANDLERS = (
     ("choose-signer.cloudtrail", _choose_signer),
+    ("creating-client-class.cloudtrail", _user_agent.add_mixin),
     ("before-sign.cloudtrail", _record_caller),
     ("before-send.cloudtrail", _answer),
 )

@@ -39,8 +39,10 @@ def no_network(monkeypatch):
     return sent
 
 
-def test_client_created_before_activation_is_intercepted(no_network):
-    client = boto3.client("cloudtrail", region_name="us-east-1")
+def test_client_created_before_activation_is_intercepted(monkeypatch, no_network):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "real-looking")  # else botocore asks the network
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-looking")
+    client = boto3.Session().client("cloudtrail", region_name="us-east-1")
     with mock_insights():
         assert client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["Name"] == TRAIL
     assert no_network == []
@@ -180,3 +182,31 @@ def test_the_suite_fails_a_test_that_reaches_the_network():
 
     with socket.socket() as sock, pytest.raises(pytest.fail.Exception, match="reach the network"):
         sock.connect(("192.0.2.1", 443))
+
+
+def _user_agents(client) -> list[str]:
+    sent: list[str] = []
+    client.meta.events.register(
+        "before-send.cloudtrail",
+        lambda request, **_: sent.append(request.headers["User-Agent"].decode()),
+        unique_id="ua-spy",
+    )
+    return sent
+
+
+def _list_trails_plain_and_paginated(client) -> None:
+    client.list_trails()
+    list(client.get_paginator("list_trails").paginate())  # adds a request feature
+
+
+def test_user_agent_is_the_one_botocore_builds_per_feature_set():
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    sent = _user_agents(client)
+    client.meta.events.register_last("before-send.cloudtrail", _canned([], b'{"Trails":[]}'))
+    _list_trails_plain_and_paginated(client)  # inactive: botocore builds every string
+    with mock_insights():
+        _list_trails_plain_and_paginated(client)
+        _list_trails_plain_and_paginated(client)  # reused strings
+    plain, paginated = sent[0], sent[1]
+    assert plain != paginated  # the paginator's feature is part of the string
+    assert sent == [plain, paginated] * 3

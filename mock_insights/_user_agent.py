@@ -1,0 +1,69 @@
+"""Build a CloudTrail client's User-Agent once per feature set while the mock is active.
+
+botocore rebuilds the User-Agent string twice per call (about 35 µs each, a fifth of a
+call), although nothing receives it while mocked. A CloudTrail client created after import
+gets a ``UserAgentString`` subclass that, while a mock is active, reuses the string botocore
+built for the same client and the same request features. The header is the one botocore
+would send; inactive, every call builds it as before.
+
+The hook is botocore's ``creating-client-class`` event, through which boto3 adds its own
+client methods: a mixin adopts the client's User-Agent builder after ``__init__``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from botocore.useragent import UserAgentString
+
+from . import _activation
+
+try:  # botocore >= 1.35: per-request features live in a context variable
+    from botocore.context import get_context
+except ImportError:  # pragma: no cover - older botocore has no request features
+
+    def get_context() -> Any:
+        return None
+
+
+_NO_FEATURES: frozenset[str] = frozenset()
+# One dict per builder: request features -> the string botocore built for them.
+_built: weakref.WeakKeyDictionary[UserAgentString, dict[frozenset[str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class ReusedUserAgent(UserAgentString):  # type: ignore[misc]
+    """botocore's builder, remembering its strings while a mock is active."""
+
+    def to_string(self) -> str:
+        if _activation.current is None:
+            return str(super().to_string())
+        context = get_context()
+        features = _NO_FEATURES if context is None else frozenset(context.features)
+        strings = _built.get(self)
+        if strings is None:
+            strings = _built[self] = {}
+        text = strings.get(features)
+        if text is None:
+            text = strings[features] = str(super().to_string())
+        return text
+
+
+class AdoptsUserAgent:
+    """Client mixin: hand the new client's User-Agent builder to ``ReusedUserAgent``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        builder = getattr(self, "_user_agent_creator", None)
+        if type(builder) is UserAgentString:
+            # The same object stays registered as botocore's rebuild handler, so both
+            # per-call builds go through the subclass.
+            builder.__class__ = ReusedUserAgent
+
+
+def add_mixin(base_classes: list[type], **_: Any) -> None:
+    """``creating-client-class.cloudtrail`` handler."""
+    if AdoptsUserAgent not in base_classes:
+        base_classes.insert(0, AdoptsUserAgent)
