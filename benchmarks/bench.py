@@ -1,13 +1,16 @@
 """Benchmark mock_insights against the floor, botocore's Stubber and moto.
 
-Each measurement runs in a fresh interpreter, contenders take turns, and the table shows
-medians over the turns. Run by hand:
+Each measurement runs in a fresh interpreter and contenders take turns. The table shows
+medians over the turns; a ratio is the median of the per-turn ratios, since the two runs of
+a turn ran back to back and share the machine's drift. Run by hand:
 
     python benchmarks/bench.py            # full run, writes benchmarks/results.json
     python benchmarks/bench.py --quick    # a short run (CI)
 
 The floor is a plain ``before-send`` handler that returns a canned answer: botocore's own
-serialize, sign and parse cost, which no mock can go below by answering in Python.
+cost to serialize, sign and parse a call. A mock goes below it only by skipping botocore
+work that means nothing while mocked (mock_insights skips signing and reuses the
+User-Agent string).
 """
 
 from __future__ import annotations
@@ -233,25 +236,54 @@ def moto_installed() -> bool:
     )
 
 
+def in_turns(turns: int, variants: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, list[float]]:
+    """Each variant once per turn, each in a fresh interpreter: drift hits every variant alike."""
+    samples: dict[str, list[float]] = {label: [] for label in variants}
+    for _ in range(turns):
+        for label, (worker, options) in variants.items():
+            samples[label].append(measure(worker, 1, **options))
+    return samples
+
+
 def run(quick: bool) -> dict[str, Any]:
     turns = 3 if quick else 7
     calls = 200 if quick else 1000
     big = 1000 if quick else 10_000
     with_moto = moto_installed()
-    figures: dict[str, Any] = {}
+    samples: dict[str, dict[str, list[float]]] = {}
     for operation in ("put", "get"):
         contenders = ["floor", "stubber", "mock_insights"] + (["moto"] if with_moto else [])
-        row = {}
-        for _ in range(turns):  # in turns, so drift on the machine hits every contender
-            for contender in contenders:
-                row.setdefault(contender, []).append(
-                    measure(contender, 1, operation=operation, calls=calls)
+        samples[f"{operation} per call (us)"] = in_turns(
+            turns, {name: (name, {"operation": operation, "calls": calls}) for name in contenders}
+        )
+        samples[f"{operation} per call by trails (us)"] = in_turns(
+            turns,
+            {
+                f"{trails} trail{'s' if trails > 1 else ''}": (
+                    "mock_insights",
+                    {"operation": operation, "calls": calls, "trails": trails},
                 )
-        figures[f"{operation} per call (us)"] = {k: statistics.median(v) for k, v in row.items()}
-        for trails in (1000, big) if big > 1000 else (1000,):
-            figures[f"{operation} per call with {trails} trails (us)"] = measure(
-                "mock_insights", turns, operation=operation, calls=calls, trails=trails
-            )
+                for trails in sorted({1, 1000, big})
+            },
+        )
+    samples["inactive CloudTrail call (us)"] = in_turns(
+        turns,
+        {
+            "without mock_insights": ("inactive", {"imported": False, "calls": calls}),
+            "imported, inactive": ("inactive", {"imported": True, "calls": calls}),
+        },
+    )
+    samples["S3 call (us)"] = in_turns(
+        turns,
+        {
+            "mock_insights inactive": ("s3", {"active": False, "calls": calls}),
+            "mock_insights active": ("s3", {"active": True, "calls": calls}),
+        },
+    )
+    figures: dict[str, Any] = {
+        figure: {label: statistics.median(values) for label, values in row.items()}
+        for figure, row in samples.items()
+    }
     figures["enter+exit (us)"] = {
         "mock_insights": measure("enter_exit", turns, contender="mock_insights", calls=calls)
     }
@@ -263,37 +295,37 @@ def run(quick: bool) -> dict[str, Any]:
             "enter_exit", turns, contender="moto", calls=20
         )
         figures["import over boto3 (ms)"]["moto"] = measure("import", turns, contender="moto")
-    figures["inactive CloudTrail call (us)"] = {
-        "without mock_insights": measure("inactive", turns, imported=False, calls=calls),
-        "imported, inactive": measure("inactive", turns, imported=True, calls=calls),
-    }
-    figures["S3 call (us)"] = {
-        "mock_insights inactive": measure("s3", turns, active=False, calls=calls),
-        "mock_insights active": measure("s3", turns, active=True, calls=calls),
-    }
     figures[f"memory, {big} trails with Insights (MB)"] = measure("memory", 1, trails=big)
-    return {"quick": quick, "python": sys.version.split()[0], "figures": figures}
+    return {
+        "quick": quick,
+        "python": sys.version.split()[0],
+        "figures": figures,
+        "samples": samples,
+    }
+
+
+def _paired(row: dict[str, list[float]], numerator: str, denominator: str) -> float:
+    """The median of per-turn ratios: each pair ran back to back, so drift cancels."""
+    return statistics.median([a / b for a, b in zip(row[numerator], row[denominator], strict=True)])
 
 
 def ratios(result: dict[str, Any]) -> dict[str, float]:
-    f = result["figures"]
+    samples = result["samples"]
     out = {}
     for operation in ("put", "get"):
-        row = f[f"{operation} per call (us)"]
-        out[f"{operation} vs floor"] = row["mock_insights"] / row["floor"]
+        row = samples[f"{operation} per call (us)"]
+        out[f"{operation} vs floor"] = _paired(row, "mock_insights", "floor")
         if "moto" in row:
-            out[f"{operation} vs moto"] = row["mock_insights"] / row["moto"]
-        biggest = max(
-            (k for k in f if k.startswith(f"{operation} per call with")),
-            key=lambda k: int(k.split("with ")[1].split()[0]),
-        )
-        out[f"{operation}: {biggest.split('with ')[1].split(' (')[0]} vs 1 trail"] = (
-            f[biggest] / row["mock_insights"]
-        )
-    inactive = f["inactive CloudTrail call (us)"]
-    out["inactive vs without"] = inactive["imported, inactive"] / inactive["without mock_insights"]
-    s3 = f["S3 call (us)"]
-    out["S3 active vs inactive"] = s3["mock_insights active"] / s3["mock_insights inactive"]
+            out[f"{operation} vs moto"] = _paired(row, "mock_insights", "moto")
+        by_trails = samples[f"{operation} per call by trails (us)"]
+        most = max(by_trails, key=lambda label: int(label.split()[0]))
+        out[f"{operation}: {most} vs 1 trail"] = _paired(by_trails, most, "1 trail")
+    out["inactive vs without"] = _paired(
+        samples["inactive CloudTrail call (us)"], "imported, inactive", "without mock_insights"
+    )
+    out["S3 active vs inactive"] = _paired(
+        samples["S3 call (us)"], "mock_insights active", "mock_insights inactive"
+    )
     return out
 
 
