@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from . import _moto
 
@@ -23,7 +23,7 @@ FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY
 _MANAGED_ENV = (*FAKE_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
 
 
-def is_account_id(value: object) -> bool:
+def is_account_id(value: object) -> TypeGuard[str]:
     """Whether ``value`` is a 12-digit AWS account ID (cheap: it runs on every call)."""
     return isinstance(value, str) and len(value) == 12 and value.isascii() and value.isdigit()
 

@@ -1,14 +1,18 @@
 """The thin botocore adapter: wire the core into botocore's event system.
 
-Four handlers are registered for CloudTrail only, on every botocore session created after
+Two handlers are registered for CloudTrail only, on every botocore session created after
 import (through ``BUILTIN_HANDLERS``) and on boto3's default session if it already exists:
-``creating-client-class`` lets a client reuse its User-Agent string while mocked (see
-``_user_agent``), ``choose-signer`` turns signing off (no credentials are needed, and
-signing is cost without meaning), ``before-sign`` records the client's region and access key
-on the request (an access key that is a 12-digit account ID makes the call act as that
-account), and ``before-send`` answers it. As a last line, ``Endpoint._send`` refuses to let a
-CloudTrail request reach the network while the mock is active, whatever session made the
-client. Inactive, each handler is one global read.
+``choose-signer`` turns signing off while active (no credentials are needed, and signing is
+cost without meaning), and ``creating-client-class`` adds ``AnswersWhileMocked`` to each
+CloudTrail client class. That mixin gives every new client its own ``before-send`` handler,
+which knows the client's region, credentials (an access key that is a 12-digit account ID
+makes the call act as that account) and User-Agent builder, and answers from the mock.
+Inactive, each of the two per-call handlers is one global read.
+
+As a last line, ``Endpoint._send`` refuses to let a CloudTrail request reach the network
+while the mock is active, whatever session made the client: it answers as the mock's account
+in the region of the endpoint, and registers a generic ``before-send`` handler on that
+client for its later calls.
 
 botocore's handler and endpoint modules are imported here rather than awaited with a
 post-import hook: boto3 imports both anyway, so this costs nothing and works in any import
@@ -30,8 +34,8 @@ from botocore.awsrequest import AWSResponse
 from . import _activation, _moto, _user_agent
 from ._activation import is_account_id
 
-REGION_HEADER = "x-mock-insights-region"
-ACCOUNT_HEADER = "x-mock-insights-account"
+_BEFORE_SEND = "before-send.cloudtrail"
+_BEFORE_SEND_ID = "mock_insights:before-send.cloudtrail"
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
 _FALLBACK_REGION = "us-east-1"
 
@@ -52,25 +56,49 @@ def _choose_signer(**_: Any) -> object | None:
     return UNSIGNED if _activation.current is not None else None
 
 
-def _record_caller(
-    request: Any, region_name: str | None = None, request_signer: Any = None, **_: Any
-) -> None:
-    """Stamp the client's region and access key on the request: the key picks the account."""
-    if _activation.current is None:
-        return
-    if not _moto.claimed:  # moto imported after activation: claim before its stubber runs
-        _moto.claim_cloudtrail()
-    if region_name:
-        request.headers[REGION_HEADER] = region_name
-    credentials = getattr(request_signer, "_credentials", None)
-    access_key = getattr(credentials, "access_key", None)
-    if is_account_id(access_key):
-        request.headers[ACCOUNT_HEADER] = access_key
+class _ClientAnswer:
+    """The ``before-send`` handler of one CloudTrail client."""
+
+    __slots__ = ("_signer", "_user_agent")
+
+    def __init__(self, signer: Any, user_agent: Any) -> None:
+        self._signer = signer
+        self._user_agent = user_agent  # handed to ``_user_agent.reuse`` on the first answer
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
+        active = _activation.current
+        if active is None:
+            return None
+        if self._user_agent is not None:
+            _user_agent.reuse(self._user_agent)
+            self._user_agent = None
+        signer = self._signer
+        access_key = getattr(getattr(signer, "_credentials", None), "access_key", None)
+        account_id = access_key if is_account_id(access_key) else active.account_id
+        return respond(request, active, getattr(signer, "_region_name", None), account_id)
+
+
+class AnswersWhileMocked:
+    """CloudTrail client mixin: register the client's own ``before-send`` handler."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handler = _ClientAnswer(
+            getattr(self, "_request_signer", None), getattr(self, "_user_agent_creator", None)
+        )
+        events = self.meta.events  # type: ignore[attr-defined]
+        events.register(_BEFORE_SEND, handler, unique_id=_BEFORE_SEND_ID)
+
+
+def _add_mixin(base_classes: list[type], **_: Any) -> None:
+    if AnswersWhileMocked not in base_classes:
+        base_classes.insert(0, AnswersWhileMocked)
 
 
 def _answer(request: Any, **_: Any) -> AWSResponse | None:
+    """``before-send`` of a client made before import: the mock's account, the URL's region."""
     active = _activation.current
-    return None if active is None else respond(request, active)
+    return None if active is None else respond(request, active, None, active.account_id)
 
 
 def _text(value: str | bytes | None) -> str | None:
@@ -78,20 +106,21 @@ def _text(value: str | bytes | None) -> str | None:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
-def respond(request: Any, active: _activation.Active) -> AWSResponse:
+def respond(
+    request: Any, active: _activation.Active, region: str | None, account_id: str
+) -> AWSResponse:
     """Answer a prepared botocore request from the mock's state."""
-    headers = request.headers
-    region = _text(headers.get(REGION_HEADER))
+    if not _moto.claimed:  # moto imported after activation: claim before its stubber runs
+        _moto.claim_cloudtrail()
     if region is None:
         match = _HOST_REGION.match(request.url)
         region = match.group(1) if match else _FALLBACK_REGION
-    target = _text(headers.get("X-Amz-Target"))
+    target = _text(request.headers.get("X-Amz-Target"))
     body = request.body
     if isinstance(body, str):
         body = body.encode()
     from . import _wire  # loaded on first use; cached by the import system
 
-    account_id = _text(headers.get(ACCOUNT_HEADER)) or active.account_id
     wire = _wire.WireRequest(target, body or b"", region, account_id)
     response = active.harness.answer(wire)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
@@ -99,9 +128,7 @@ def respond(request: Any, active: _activation.Active) -> AWSResponse:
 
 HANDLERS = (
     ("choose-signer.cloudtrail", _choose_signer),
-    ("creating-client-class.cloudtrail", _user_agent.add_mixin),
-    ("before-sign.cloudtrail", _record_caller),
-    ("before-send.cloudtrail", _answer),
+    ("creating-client-class.cloudtrail", _add_mixin),
 )
 
 
@@ -117,8 +144,10 @@ def _guard(send: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def guarded_send(endpoint: Any, request: Any) -> Any:
         active = _activation.current
         if active is not None and endpoint._endpoint_prefix == "cloudtrail":
-            register(endpoint._event_emitter)  # later calls of this client take the fast path
-            return respond(request, active)
+            emitter = endpoint._event_emitter  # later calls of this client take the fast path
+            register(emitter)
+            emitter.register(_BEFORE_SEND, _answer, unique_id=_BEFORE_SEND_ID)
+            return respond(request, active, None, active.account_id)
         return send(endpoint, request)
 
     guarded_send.mock_insights_guard = True  # type: ignore[attr-defined]

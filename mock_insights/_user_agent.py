@@ -1,13 +1,10 @@
 """Build a CloudTrail client's User-Agent once per feature set while the mock is active.
 
 botocore rebuilds the User-Agent string twice per call (about 35 µs each, a fifth of a
-call), although nothing receives it while mocked. A CloudTrail client created after import
-gets a ``UserAgentString`` subclass that, while a mock is active, reuses the string botocore
-built for the same client and the same request features. The header is the one botocore
-would send; inactive, every call builds it as before.
-
-The hook is botocore's ``creating-client-class`` event, through which boto3 adds its own
-client methods: a mixin adopts the client's User-Agent builder after ``__init__``.
+call), although nothing receives it while mocked. ``reuse`` hands a client's builder to a
+``UserAgentString`` subclass that, while a mock is active, returns the string botocore built
+for the same client and the same request features. The header is the one botocore would
+send; inactive, every call builds it as before.
 """
 
 from __future__ import annotations
@@ -51,19 +48,12 @@ class ReusedUserAgent(UserAgentString):  # type: ignore[misc]
         return text
 
 
-class AdoptsUserAgent:
-    """Client mixin: hand the new client's User-Agent builder to ``ReusedUserAgent``."""
+def reuse(builder: object) -> None:
+    """Make a client's builder a ``ReusedUserAgent``, in place.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        builder = getattr(self, "_user_agent_creator", None)
-        if type(builder) is UserAgentString:
-            # The same object stays registered as botocore's rebuild handler, so both
-            # per-call builds go through the subclass.
-            builder.__class__ = ReusedUserAgent
-
-
-def add_mixin(base_classes: list[type], **_: Any) -> None:
-    """``creating-client-class.cloudtrail`` handler."""
-    if AdoptsUserAgent not in base_classes:
-        base_classes.insert(0, AdoptsUserAgent)
+    In place, because the same object is also registered as botocore's per-call rebuild
+    handler; both builds then go through the subclass. A builder of another type is left
+    alone.
+    """
+    if type(builder) is UserAgentString:
+        builder.__class__ = ReusedUserAgent

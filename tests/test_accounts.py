@@ -6,7 +6,7 @@ import boto3
 import pytest
 from helpers import ACCOUNT, BUCKET, REGION, TRAIL, raises_code
 
-from mock_insights import UsageError
+from mock_insights import UsageError, mock_insights
 
 OTHER = "111122223333"
 
@@ -57,3 +57,16 @@ def test_another_accounts_trail_is_not_found_by_name_or_arn(insights_mock):
 def test_the_helper_refuses_a_malformed_account(insights_mock):
     with pytest.raises(UsageError, match="12 digits"):
         insights_mock.client(account_id="12345")
+
+
+def test_a_client_made_before_the_mock_keeps_its_account_and_region():
+    client = boto3.client(
+        "cloudtrail",
+        region_name="eu-west-1",
+        endpoint_url="http://localhost:4566",  # the URL names no region
+        aws_access_key_id=OTHER,
+        aws_secret_access_key="x",
+    )
+    with mock_insights():
+        created = client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+    assert created["TrailARN"] == f"arn:aws:cloudtrail:eu-west-1:{OTHER}:trail/{TRAIL}"
