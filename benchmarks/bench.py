@@ -2,7 +2,10 @@
 
 Each measurement runs in a fresh interpreter and contenders take turns. The table shows
 medians over the turns; a ratio is the median of the per-turn ratios, since the two runs of
-a turn ran back to back and share the machine's drift. Run by hand:
+a turn ran back to back and share the machine's drift. The two figures that compare small
+differences (a call with mock_insights imported but inactive, an S3 call while it is active)
+are measured inside each fresh interpreter in alternating batches, since fresh interpreters
+differ among themselves by more than those differences. Run by hand:
 
     python benchmarks/bench.py            # full run, writes benchmarks/results.json
     python benchmarks/bench.py --quick    # a short run (CI)
@@ -16,6 +19,7 @@ User-Agent string).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
@@ -166,29 +170,78 @@ def worker_import(contender: str, **_: Any) -> float:
     return (time.perf_counter() - start) * 1e3
 
 
-def worker_inactive(imported: bool, calls: int, **_: Any) -> float:
-    """A CloudTrail call answered by the floor handler, mock_insights imported or not."""
-    if imported:
-        import mock_insights  # noqa: F401
-    return worker_floor("put", calls)
+def _alternating(variants: dict[str, tuple[Any, Any]]) -> dict[str, float]:
+    """Median microseconds per call of each variant, measured in alternating batches.
+
+    A variant is a call and a context manager entered around each of its batches. The order
+    flips every round, so neither variant always runs right after the other.
+    """
+    batch = 100
+    times: dict[str, list[float]] = {label: [] for label in variants}
+    order = list(variants.items())
+    for round_ in range(22):  # the first two rounds warm up
+        for label, (call, around) in order if round_ % 2 else reversed(order):
+            with around:
+                start = time.perf_counter()
+                for _ in range(batch):
+                    call()
+                elapsed = time.perf_counter() - start
+            if round_ >= 2:
+                times[label].append(elapsed / batch * 1e6)
+    return {label: statistics.median(values) for label, values in times.items()}
 
 
-def worker_s3(active: bool, calls: int, **_: Any) -> float:
-    """An S3 call answered by a canned handler, with mock_insights active or not."""
+def worker_inactive(**_: Any) -> dict[str, float]:
+    """A CloudTrail call answered by the floor handler, with and without mock_insights' hooks.
+
+    mock_insights is imported and never started. The "without" client comes from a session
+    made while its handlers were taken out of botocore's built-in list, so the two clients
+    differ only in what importing mock_insights adds to every call. One interpreter and
+    alternating batches, because the difference is small and fresh interpreters differ more.
+    """
+    import botocore.handlers
+    import botocore.session
+
+    import mock_insights._hook as hook
+
+    def put_on(session: Any) -> Any:
+        client = session.create_client(
+            "cloudtrail", region_name=REGION, aws_access_key_id="b", aws_secret_access_key="b"
+        )
+        client.meta.events.register("before-send.cloudtrail", _canned(PUT_ANSWER))
+        return _operation(client, "put")
+
+    builtin = botocore.handlers.BUILTIN_HANDLERS
+    saved = list(builtin)
+    builtin[:] = [entry for entry in builtin if entry not in hook.HANDLERS]
+    without = put_on(botocore.session.Session())
+    builtin[:] = saved
+    with_hooks = put_on(botocore.session.Session())
+    return _alternating(
+        {
+            "without mock_insights": (without, contextlib.nullcontext()),
+            "imported, inactive": (with_hooks, contextlib.nullcontext()),
+        },
+    )
+
+
+def worker_s3(**_: Any) -> dict[str, float]:
+    """An S3 call answered by a canned handler, while mock_insights is inactive and active.
+
+    One interpreter and alternating batches, for the same reason as ``worker_inactive``.
+    """
     from mock_insights import mock_insights
 
     client = _client("s3")
     client.meta.events.register(
         "before-send.s3", _canned(b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>")
     )
-    mock = mock_insights()
-    if active:
-        mock.start()
-    try:
-        return _per_call(client.list_buckets, calls)
-    finally:
-        if active:
-            mock.stop()
+    return _alternating(
+        {
+            "mock_insights inactive": (client.list_buckets, contextlib.nullcontext()),
+            "mock_insights active": (client.list_buckets, mock_insights()),
+        },
+    )
 
 
 def worker_memory(trails: int, **_: Any) -> float:
@@ -216,18 +269,20 @@ WORKERS = {
 # --- the runner ---------------------------------------------------------------------------
 
 
+def run_worker(worker: str, **options: Any) -> Any:
+    """One worker in a fresh interpreter; what it printed last, as JSON."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--worker", worker, json.dumps(options)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def measure(worker: str, turns: int, **options: Any) -> float:
     """Median over ``turns`` fresh interpreters."""
-    results = []
-    for _ in range(turns):
-        output = subprocess.run(
-            [sys.executable, __file__, "--worker", worker, json.dumps(options)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        results.append(float(output.strip().splitlines()[-1]))
-    return statistics.median(results)
+    return statistics.median(float(run_worker(worker, **options)) for _ in range(turns))
 
 
 def moto_installed() -> bool:
@@ -266,20 +321,10 @@ def run(quick: bool) -> dict[str, Any]:
                 for trails in sorted({1, 1000, big})
             },
         )
-    samples["inactive CloudTrail call (us)"] = in_turns(
-        turns,
-        {
-            "without mock_insights": ("inactive", {"imported": False, "calls": calls}),
-            "imported, inactive": ("inactive", {"imported": True, "calls": calls}),
-        },
-    )
-    samples["S3 call (us)"] = in_turns(
-        turns,
-        {
-            "mock_insights inactive": ("s3", {"active": False, "calls": calls}),
-            "mock_insights active": ("s3", {"active": True, "calls": calls}),
-        },
-    )
+    small = max(turns, 5)  # these differences are small: more turns, even in quick mode
+    for figure, worker in (("inactive CloudTrail call (us)", "inactive"), ("S3 call (us)", "s3")):
+        each_turn = [run_worker(worker) for _ in range(small)]
+        samples[figure] = {label: [turn[label] for turn in each_turn] for label in each_turn[0]}
     figures: dict[str, Any] = {
         figure: {label: statistics.median(values) for label, values in row.items()}
         for figure, row in samples.items()
@@ -337,7 +382,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         name, options = args.worker
-        print(WORKERS[name](**json.loads(options)))
+        print(json.dumps(WORKERS[name](**json.loads(options))))
         return
     result = run(args.quick)
     result["ratios"] = ratios(result)
