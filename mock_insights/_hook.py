@@ -96,7 +96,7 @@ def _add_mixin(base_classes: list[type], **_: Any) -> None:
 
 
 def _answer(request: Any, **_: Any) -> AWSResponse | None:
-    """``before-send`` of a client made before import: the mock's account, the URL's region."""
+    """``before-send`` of a client the mixin missed (its session predates the import)."""
     active = _activation.current
     return None if active is None else respond(request, active, None, active.account_id)
 
