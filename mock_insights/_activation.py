@@ -2,8 +2,8 @@
 
 Activation is reference counted. The outermost start creates a fresh harness (state, call
 history, pending faults) and fakes the credentials; the outermost stop lets go of the harness
-and restores the environment exactly. The hot
-path reads ``current`` only: ``None`` means inactive.
+and restores the environment exactly. The hot path reads ``current`` only: ``None`` means
+inactive.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ._harness import Harness
 
 DEFAULT_ACCOUNT_ID = "123456789012"
+FALLBACK_REGION = "us-east-1"  # where a call acts when nothing names a region
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY": "mock_insights"}
 _MANAGED_ENV = (*FAKE_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
 

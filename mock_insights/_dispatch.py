@@ -49,13 +49,18 @@ def run(operation: str, call: Call, params: Params) -> Params:
 def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = None) -> Exchange:
     """Answer one request. Unimplemented operations raise ``UnsupportedOperationError``.
 
-    The caller holds ``backend.lock``; ``fault`` is consulted after decoding and before the
-    operation runs, so an injected error changes no state.
+    The caller holds ``backend.lock``. A request botocore did not validate is checked against
+    the model first; ``fault`` is consulted after that and before the operation runs, so an
+    injected error changes no state.
     """
     operation = (request.target or "").rpartition(".")[2]
     params: Params = {}
     try:
         operation, params = _wire.decode(request)
+        if not request.validated and operation in HANDLERS:
+            invalid = _validation.explain(operation, params)
+            if invalid is not None:
+                raise invalid
         injected = None if fault is None else fault(operation, params)
         if injected is not None:
             raise injected
@@ -63,7 +68,8 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
     except ServiceError as error:
         return Exchange(operation, error, _wire.encode_error(error))
     except (TypeError, AttributeError, KeyError, ValueError):
-        # A request botocore did not validate: answer as AWS would, or it is our bug.
+        # A request the model accepts but a handler cannot read: answer as AWS would, or
+        # it is our bug.
         explained = _validation.explain(operation, params)
         if explained is None:
             raise

@@ -30,6 +30,7 @@ import botocore.endpoint
 import botocore.handlers
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
+from botocore.validate import ParamValidationDecorator
 
 from . import _activation, _moto, _user_agent
 from ._activation import is_account_id
@@ -37,7 +38,6 @@ from ._activation import is_account_id
 _BEFORE_SEND = "before-send.cloudtrail"
 _BEFORE_SEND_ID = "mock_insights:before-send.cloudtrail"
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
-_FALLBACK_REGION = "us-east-1"
 
 
 class _Body:
@@ -59,11 +59,12 @@ def _choose_signer(**_: Any) -> object | None:
 class _ClientAnswer:
     """The ``before-send`` handler of one CloudTrail client."""
 
-    __slots__ = ("_signer", "_user_agent")
+    __slots__ = ("_signer", "_user_agent", "_validates")
 
-    def __init__(self, signer: Any, user_agent: Any) -> None:
+    def __init__(self, signer: Any, user_agent: Any, validates: bool) -> None:
         self._signer = signer
         self._user_agent = user_agent  # handed to ``_user_agent.reuse`` on the first answer
+        self._validates = validates  # botocore checks this client's parameters before sending
 
     def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
         active = _activation.current
@@ -75,7 +76,8 @@ class _ClientAnswer:
         signer = self._signer
         access_key = getattr(getattr(signer, "_credentials", None), "access_key", None)
         account_id = access_key if is_account_id(access_key) else active.account_id
-        return respond(request, active, getattr(signer, "_region_name", None), account_id)
+        region = getattr(signer, "_region_name", None)
+        return respond(request, active, region, account_id, validated=self._validates)
 
 
 class AnswersWhileMocked:
@@ -83,10 +85,13 @@ class AnswersWhileMocked:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        meta = self.meta  # type: ignore[attr-defined]
         handler = _ClientAnswer(
-            getattr(self, "_request_signer", None), getattr(self, "_user_agent_creator", None)
+            getattr(self, "_request_signer", None),
+            getattr(self, "_user_agent_creator", None),
+            isinstance(getattr(self, "_serializer", None), ParamValidationDecorator),
         )
-        events = self.meta.events  # type: ignore[attr-defined]
+        events = meta.events
         events.register(_BEFORE_SEND, handler, unique_id=_BEFORE_SEND_ID)
 
 
@@ -107,21 +112,29 @@ def _text(value: str | bytes | None) -> str | None:
 
 
 def respond(
-    request: Any, active: _activation.Active, region: str | None, account_id: str
+    request: Any,
+    active: _activation.Active,
+    region: str | None,
+    account_id: str,
+    *,
+    validated: bool = False,
 ) -> AWSResponse:
-    """Answer a prepared botocore request from the mock's state."""
+    """Answer a prepared botocore request from the mock's state.
+
+    ``validated`` says botocore checked the parameters; otherwise the core checks them.
+    """
     if not _moto.claimed:  # moto imported after activation: claim before its stubber runs
         _moto.claim_cloudtrail()
     if region is None:
         match = _HOST_REGION.match(request.url)
-        region = match.group(1) if match else _FALLBACK_REGION
+        region = match.group(1) if match else _activation.FALLBACK_REGION
     target = _text(request.headers.get("X-Amz-Target"))
     body = request.body
     if isinstance(body, str):
         body = body.encode()
     from . import _wire  # loaded on first use; cached by the import system
 
-    wire = _wire.WireRequest(target, body or b"", region, account_id)
+    wire = _wire.WireRequest(target, body or b"", region, account_id, validated)
     response = active.harness.answer(wire)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 

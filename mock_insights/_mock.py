@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation, _hook
-from ._activation import DEFAULT_ACCOUNT_ID, Settings, is_account_id
+from ._activation import DEFAULT_ACCOUNT_ID, FALLBACK_REGION, Settings, is_account_id
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ._seed import Where
     from ._state import Backend
 
-_FALLBACK_REGION = "us-east-1"
 FAKE_SECRET = "mock_insights"
 
 P = ParamSpec("P")
@@ -70,7 +69,7 @@ class InsightsMock:
     def _where(self) -> Where:
         from ._seed import Where
 
-        region = self.region or os.environ.get("AWS_DEFAULT_REGION") or _FALLBACK_REGION
+        region = self.region or os.environ.get("AWS_DEFAULT_REGION") or FALLBACK_REGION
         return Where(region, self.account_id)
 
     @contextmanager

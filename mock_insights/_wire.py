@@ -33,6 +33,7 @@ class WireRequest:
     body: bytes
     region: str
     account_id: str
+    validated: bool = False  # botocore checked the parameters against the model already
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +58,7 @@ def decode(request: WireRequest) -> tuple[str, Params]:
     try:
         params = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        raise ServiceError(
-            "SerializationException", "Start of structure or map found where not expected."
-        ) from None
+        params = None
     if not isinstance(params, dict):
         raise ServiceError(
             "SerializationException", "Start of structure or map found where not expected."

@@ -30,6 +30,15 @@ _LOOPBACK = ("127.", "::1", "localhost")
 
 
 @pytest.fixture(autouse=True)
+def _credentials_without_the_network(monkeypatch):
+    """Clients made outside a mock find credentials without asking the instance metadata
+    service, whichever test ran first (boto3's default session caches what it finds)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "outside-the-mock")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "outside-the-mock")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
 def _no_socket_leaves_the_machine(monkeypatch):
     """Fail any test that opens a socket to a non-loopback address."""
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex

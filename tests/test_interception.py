@@ -210,3 +210,18 @@ def test_user_agent_is_the_one_botocore_builds_per_feature_set():
     plain, paginated = sent[0], sent[1]
     assert plain != paginated  # the paginator's feature is part of the string
     assert sent == [plain, paginated] * 3
+
+
+def test_a_client_without_parameter_validation_gets_the_errors_aws_gives(insights_mock):
+    from botocore.config import Config
+    from helpers import raises_code
+
+    client = boto3.client(
+        "cloudtrail", region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+    with raises_code("SerializationException"):
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET, IncludeGlobalServiceEvents="no")
+    with raises_code("ValidationException"):
+        client.create_trail(S3BucketName=BUCKET)
+    assert client.list_trails()["Trails"] == []
+    assert client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["Name"] == TRAIL

@@ -71,9 +71,23 @@ def test_wrong_types_get_a_serialization_exception():
 
 def test_missing_required_members_get_a_validation_exception():
     body = _call(PREFIX + "GetTrail", b"{}")[1]
-    assert body["__type"] == "ValidationException"
-    assert "Name" in body["Message"]
+    assert body == {
+        "__type": "ValidationException",
+        "Message": "1 validation error detected: Value null at 'Name' failed to satisfy "
+        "constraint: Member must not be null",
+    }
     assert _call(PREFIX + "CreateTrail", b'{"Name": "t-1"}')[1]["__type"] == "ValidationException"
+
+
+def test_a_wrong_type_no_handler_trips_over_is_still_rejected_and_changes_nothing():
+    backend = Backend()
+    body = b'{"Name": "t-1", "S3BucketName": "bucket-1", "IsMultiRegionTrail": "yes"}'
+    answer = handle(WireRequest(PREFIX + "CreateTrail", body, "us-east-1", "123456789012"), backend)
+    assert json.loads(answer.response.body) == {
+        "__type": "SerializationException",
+        "Message": "Unexpected value type for IsMultiRegionTrail: expected boolean.",
+    }
+    assert list(backend.all_trails()) == []
 
 
 def test_unknown_members_are_ignored():
