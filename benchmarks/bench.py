@@ -202,7 +202,7 @@ def worker_inactive(**_: Any) -> dict[str, float]:
     import botocore.handlers
     import botocore.session
 
-    import mock_insights._hook as hook
+    import mock_insights._adapters.botocore_hook as hook
 
     def put_on(session: Any) -> Any:
         client = session.create_client(

@@ -16,8 +16,8 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ._faults import Injection
-    from ._history import CallHistory, RecordedCall
+    from ._toolkit.faults import Injection
+    from ._toolkit.history import CallHistory, RecordedCall
 
 # Types only needed once a test reads calls or injects faults load on first use, keeping
 # ``import mock_insights`` cheap.

@@ -13,10 +13,10 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeGuard
 
-from . import _moto
+from ._adapters import moto_coexistence
 
 if TYPE_CHECKING:
-    from ._harness import Harness
+    from ._toolkit.harness import Harness
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 FALLBACK_REGION = "us-east-1"  # where a call acts when nothing names a region
@@ -72,7 +72,7 @@ def push(settings: Settings) -> Harness:
     global current
     with _lock:
         if not _stack:
-            from ._harness import Harness  # loaded on first activation, not at import
+            from ._toolkit.harness import Harness  # loaded on first activation, not at import
 
             _saved_env.clear()
             _saved_env.update({key: os.environ.get(key) for key in _MANAGED_ENV})
@@ -82,7 +82,7 @@ def push(settings: Settings) -> Harness:
             harness = current.harness
         _stack.append(settings)
         _apply_environment()
-        _moto.claim_cloudtrail()
+        moto_coexistence.claim_cloudtrail()
         current = Active(harness, settings.account_id)
         return harness
 

@@ -11,17 +11,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
-from . import _activation, _hook
+from . import _activation
 from ._activation import DEFAULT_ACCOUNT_ID, FALLBACK_REGION, Settings, is_account_id
+from ._adapters import botocore_hook
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
 
 if TYPE_CHECKING:
-    from ._faults import Injection
-    from ._harness import Harness
-    from ._history import CallHistory
-    from ._seed import Where
-    from ._state import Backend
+    from ._cloudtrail.state import Backend
+    from ._toolkit.faults import Injection
+    from ._toolkit.harness import Harness
+    from ._toolkit.history import CallHistory
+    from ._toolkit.seed import Where
 
 FAKE_SECRET = "mock_insights"
 
@@ -29,7 +30,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 C = TypeVar("C", bound=type[Any])
 
-assert _hook.HANDLERS  # importing _hook wires botocore; keep the import visible
+assert botocore_hook.HANDLERS  # importing _hook wires botocore; keep the import visible
 
 
 class InsightsMock:
@@ -67,7 +68,7 @@ class InsightsMock:
         return self._harness
 
     def _where(self) -> Where:
-        from ._seed import Where
+        from ._toolkit.seed import Where
 
         region = self.region or os.environ.get("AWS_DEFAULT_REGION") or FALLBACK_REGION
         return Where(region, self.account_id)
@@ -120,7 +121,7 @@ class InsightsMock:
     @property
     def calls(self) -> CallHistory:
         """Every CloudTrail call answered so far, oldest first; still readable after stop."""
-        from ._history import CallHistory
+        from ._toolkit.history import CallHistory
 
         if self._harness is None:
             raise NotStartedError("the mock_insights mock was never started")
@@ -139,7 +140,7 @@ class InsightsMock:
     ) -> Injection:
         """Make the next ``times`` calls of ``operation`` whose params contain ``params`` fail
         with ``code``, one of the operation's modeled errors or the common AWS ones."""
-        from ._faults import make_injection
+        from ._toolkit.faults import make_injection
 
         harness = self._active_harness()
         injection = make_injection(operation, code, times=times, message=message, params=params)
@@ -161,7 +162,7 @@ class InsightsMock:
         """Create a trail directly (CreateTrail's parameters plus ``EventSelectors``,
         ``AdvancedEventSelectors``, ``InsightSelectors``, ``IsLogging``, ``AccountId`` and
         ``Region``), validated as the API would. Returns its ARN."""
-        from ._seed import seed_trail
+        from ._toolkit.seed import seed_trail
 
         with self._locked_backend() as backend:
             return seed_trail(backend, entry, self._where()).arn
@@ -170,7 +171,7 @@ class InsightsMock:
         """Create an event data store directly (CreateEventDataStore's parameters plus
         ``InsightSelectors``, ``InsightsDestination``, ``Status``, ``AccountId`` and
         ``Region``), validated as the API would. Returns its ARN."""
-        from ._seed import seed_stores
+        from ._toolkit.seed import seed_stores
 
         with self._locked_backend() as backend:
             return seed_stores(backend, [entry], self._where())[0].arn
@@ -179,7 +180,7 @@ class InsightsMock:
         self, name: str, *, exists: bool = True, policy_sufficient: bool = True
     ) -> None:
         """Declare a bucket missing or its policy insufficient for CloudTrail's checks."""
-        from ._seed import set_bucket
+        from ._toolkit.seed import set_bucket
 
         with self._locked_backend() as backend:
             set_bucket(backend, name, exists=exists, policy_sufficient=policy_sufficient)
@@ -195,7 +196,7 @@ class InsightsMock:
         """Declare a KMS key (ARN, key ID or alias) missing, in a KMS ``KeyState`` such as
         ``Disabled`` or ``PendingDeletion``, or with a policy that does not allow CloudTrail.
         Returns the key's ARN."""
-        from ._seed import set_key
+        from ._toolkit.seed import set_key
 
         with self._locked_backend() as backend:
             return set_key(
@@ -218,7 +219,7 @@ class InsightsMock:
         """Declare the AWS Organization the accounts belong to (management account: the
         mock's account by default), its CloudTrail delegated administrators, and whether
         CloudTrail's service-linked role exists."""
-        from ._seed import set_organization
+        from ._toolkit.seed import set_organization
 
         with self._locked_backend() as backend:
             set_organization(
@@ -231,7 +232,7 @@ class InsightsMock:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as JSON-compatible data, to save or to ``restore`` later."""
-        from ._snapshot import snapshot
+        from ._toolkit.snapshot import snapshot
 
         return snapshot(self._active_harness().backend)
 
@@ -240,7 +241,7 @@ class InsightsMock:
 
         Every entry is validated as the API would; if one is invalid, nothing changes.
         """
-        from ._snapshot import load
+        from ._toolkit.snapshot import load
 
         data = (
             json.loads(Path(snapshot).read_text(encoding="utf-8"))

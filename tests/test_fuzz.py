@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_insights import mock_insights
-from mock_insights._dispatch import supported_operations
+from mock_insights._protocol.dispatch import supported_operations
 
 MODEL = botocore.session.get_session().get_service_model("cloudtrail")
 GENERIC = {"SerializationException", "ValidationException"}

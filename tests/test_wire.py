@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from mock_insights._dispatch import handle
-from mock_insights._state import Backend
-from mock_insights._wire import WireRequest
+from mock_insights._protocol.dispatch import handle
+from mock_insights._cloudtrail.state import Backend
+from mock_insights._protocol.wire import WireRequest
 
 PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 
@@ -49,7 +49,7 @@ def test_every_code_the_mock_raises_is_modeled():
     import pathlib
     import re
 
-    from mock_insights import _model
+    from mock_insights._cloudtrail import service_model as _model
 
     source = "\n".join(p.read_text() for p in pathlib.Path(_model.__file__).parent.glob("*.py"))
     raised = set(re.findall(r'ServiceError\(\s*"(\w+)"', source))

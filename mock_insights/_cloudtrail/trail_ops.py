@@ -7,14 +7,15 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from . import _event_selectors
-from ._call import Call, Handler, Params, given
-from ._delivery import check_delivery, kms_key_arn
-from ._names import check_trail_name, partition, resolve_trail, trail_arn
-from ._organizations import check_organization_request, owner_of_new
-from ._state import Trail
-from ._trail_lookup import find_trail
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from . import event_selectors
+from .call import Call, Handler, Params, given
+from .delivery import check_delivery, kms_key_arn
+from .names import check_trail_name, partition, resolve_trail, trail_arn
+from .organizations import check_organization_request, owner_of_new
+from .state import Trail
+from .trail_lookup import find_trail
 
 MAX_TRAILS_PER_REGION = 5
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -277,11 +278,11 @@ def put_event_selectors(call: Call, params: Params) -> Params:
         )
     trail = find_trail(call, params["TrailName"], write=True)
     if basic is not None:
-        trail.event_selectors = _event_selectors.normalize_basic(basic)
+        trail.event_selectors = event_selectors.normalize_basic(basic)
         trail.advanced_event_selectors = None
     elif advanced is not None:
-        trail.advanced_event_selectors = _event_selectors.validate_advanced(
-            advanced, _event_selectors.TRAIL_EVENT_CATEGORIES
+        trail.advanced_event_selectors = event_selectors.validate_advanced(
+            advanced, event_selectors.TRAIL_EVENT_CATEGORIES
         )
         trail.event_selectors = None
     trail.has_custom_event_selectors = True

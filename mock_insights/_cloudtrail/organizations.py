@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ._call import Call
-from ._state import Organization
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from .call import Call
+from .state import Organization
 
 Access = Literal["administrator", "member"]
 

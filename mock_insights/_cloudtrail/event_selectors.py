@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import _model
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from . import service_model
 
 Selector = dict[str, Any]
 
@@ -66,7 +67,7 @@ def normalize_basic(selectors: list[Selector]) -> list[Selector]:
         raise _invalid(
             f"Specify a valid number of event selectors (1 to {MAX_BASIC_SELECTORS}) for a trail."
         )
-    read_write_types = _model.enum_values("ReadWriteType")
+    read_write_types = service_model.enum_values("ReadWriteType")
     normalized: list[Selector] = []
     data_resource_count = 0
     for selector in selectors:

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._event_selectors import DEFAULT_BASIC_SELECTORS, Coverage, advanced_coverage, basic_coverage
+from .event_selectors import DEFAULT_BASIC_SELECTORS, Coverage, advanced_coverage, basic_coverage
 
 Selector = dict[str, Any]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.useragent import UserAgentString
 
-from . import _activation
+from mock_insights import _activation
 
 try:  # botocore >= 1.35: per-request features live in a context variable
     from botocore.context import get_context

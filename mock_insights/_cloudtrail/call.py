@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._state import Backend
+from .state import Backend
 
 Params = dict[str, Any]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from . import _insight_selectors
-from ._call import Call, Handler, Params
-from ._delivery import check_delivery
-from ._names import resolve_trail
-from ._store_lookup import find_store, resolve_store_arn
-from ._trail_lookup import find_trail
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from . import insight_selectors
+from .call import Call, Handler, Params
+from .delivery import check_delivery
+from .names import resolve_trail
+from .store_lookup import find_store, resolve_store_arn
+from .trail_lookup import find_trail
 
 _STORE_TARGETS = ("EventDataStore", "InsightsDestination")
 
@@ -45,11 +46,11 @@ def _put_on_store(call: Call, params: Params) -> Params:
             "InvalidInsightSelectorsException",
             "Insights on data events are not supported on event data stores.",
         )
-    selectors = _insight_selectors.parse(raw)
+    selectors = insight_selectors.parse(raw)
     source = find_store(call, params["EventDataStore"])
     destination = None if destination_value is None else find_store(call, destination_value)
     if selectors:
-        _insight_selectors.check_prerequisites(
+        insight_selectors.check_prerequisites(
             selectors, source.coverage(), f"Event data store {source.arn}"
         )
         assert destination is not None
@@ -72,9 +73,9 @@ def put_insight_selectors(call: Call, params: Params) -> Params:
     if "TrailName" not in params:
         return _put_on_store(call, params)
     ref = resolve_trail(params["TrailName"], call.region, call.account_id)
-    selectors = _insight_selectors.parse(params["InsightSelectors"])
+    selectors = insight_selectors.parse(params["InsightSelectors"])
     trail = find_trail(call, ref, write=True)
-    _insight_selectors.check_prerequisites(selectors, trail.coverage(), f"Trail {trail.arn}")
+    insight_selectors.check_prerequisites(selectors, trail.coverage(), f"Trail {trail.arn}")
     if selectors:  # turning Insights off delivers nothing, so it checks nothing
         check_delivery(
             call.backend, trail.s3_bucket_name, trail.kms_key_id, missing_key_code="KmsException"

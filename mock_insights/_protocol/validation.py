@@ -14,15 +14,15 @@ from typing import Any
 
 from botocore.validate import ParamValidator
 
-from . import _model
-from .errors import ServiceError
+from mock_insights._cloudtrail import service_model
+from mock_insights.errors import ServiceError
 
 _IGNORED = {"unknown field"}
 
 
 def validate(operation: str, params: dict[str, Any]) -> Any:
     """botocore's own validation report for ``params`` against the operation's input shape."""
-    shape = _model.service_model().operation_model(operation).input_shape
+    shape = service_model.service_model().operation_model(operation).input_shape
     return ParamValidator().validate(params, shape)
 
 

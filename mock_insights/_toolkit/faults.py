@@ -11,9 +11,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _model
-from ._match import contains, describe
-from .errors import ServiceError, UsageError
+from mock_insights._cloudtrail import service_model
+from mock_insights.errors import ServiceError, UsageError
+
+from .match import contains, describe
 
 # The errors every AWS API can answer besides its modeled ones, with their HTTP status
 # (AWS API references, "Common Errors"); they are not in botocore's service models.
@@ -41,7 +42,7 @@ _DEFAULT_MESSAGES = {
 
 def allowed_codes(operation: str) -> list[str]:
     """The codes ``operation`` may be made to fail with: its modeled errors and the common ones."""
-    return sorted(_model.operation_error_codes(operation) | COMMON_ERRORS.keys())
+    return sorted(service_model.operation_error_codes(operation) | COMMON_ERRORS.keys())
 
 
 @dataclass(slots=True)
@@ -67,8 +68,8 @@ def make_injection(
     operation: str, code: str, *, times: int, message: str | None, params: dict[str, Any]
 ) -> Injection:
     """Validate an ``inject_error`` request against botocore's model."""
-    name = _model.operation_name(operation)
-    if code not in _model.operation_error_codes(name) and code not in COMMON_ERRORS:
+    name = service_model.operation_name(operation)
+    if code not in service_model.operation_error_codes(name) and code not in COMMON_ERRORS:
         raise UsageError(
             f"{code!r} is not an error CloudTrail {name} can answer. "
             f"Choose one of: {', '.join(allowed_codes(name))}."

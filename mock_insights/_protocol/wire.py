@@ -13,8 +13,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from . import _model
-from .errors import ServiceError
+from mock_insights._cloudtrail import service_model
+from mock_insights.errors import ServiceError
 
 Params = dict[str, Any]
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -49,7 +49,7 @@ def decode(request: WireRequest) -> tuple[str, Params]:
     """Split a wire request into (operation, params), rejecting what AWS would not parse."""
     target = request.target or ""
     prefix, _, operation = target.rpartition(".")
-    if prefix != _model.target_prefix() or operation not in _model.operation_names():
+    if prefix != service_model.target_prefix() or operation not in service_model.operation_names():
         raise ServiceError(
             "UnknownOperationException", f"Unknown operation {target or '(no X-Amz-Target)'}"
         )

@@ -12,10 +12,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from ._seed import Where, seed_stores, seed_trail, set_bucket, set_key, set_organization
-from ._state import Backend, EventDataStore, Trail
-from ._store_ops import store_view
-from .errors import UsageError
+from mock_insights._cloudtrail.state import Backend, EventDataStore, Trail
+from mock_insights._cloudtrail.store_ops import store_view
+from mock_insights.errors import UsageError
+
+from .seed import Where, seed_stores, seed_trail, set_bucket, set_key, set_organization
 
 FORMAT = "mock_insights/1"
 _SECTIONS = ("format", "organization", "trails", "event_data_stores", "s3_buckets", "kms_keys")

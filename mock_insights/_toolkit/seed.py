@@ -17,14 +17,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import _dispatch, _model
-from ._activation import is_account_id
-from ._call import Call, Params
-from ._delivery import kms_key_arn
-from ._state import Backend, BucketCondition, EventDataStore, KeyCondition, Organization, Trail
-from ._store_lookup import resolve_store_arn
-from ._validation import validate
-from .errors import ServiceError, UsageError
+from mock_insights._activation import is_account_id
+from mock_insights._cloudtrail import service_model
+from mock_insights._cloudtrail.call import Call, Params
+from mock_insights._cloudtrail.delivery import kms_key_arn
+from mock_insights._cloudtrail.state import (
+    Backend,
+    BucketCondition,
+    EventDataStore,
+    KeyCondition,
+    Organization,
+    Trail,
+)
+from mock_insights._cloudtrail.store_lookup import resolve_store_arn
+from mock_insights._protocol import dispatch
+from mock_insights._protocol.validation import validate
+from mock_insights.errors import ServiceError, UsageError
 
 _WHERE = ("AccountId", "Region")
 _TRAIL_EXTRAS = (
@@ -76,7 +84,7 @@ def _run(operation: str, call: Call, params: Params, subject: str) -> Params:
     if report.has_errors():
         raise UsageError(f"cannot seed {subject}: {report.generate_report()}")
     try:
-        return _dispatch.run(operation, call, params)
+        return dispatch.run(operation, call, params)
     except ServiceError as error:
         raise UsageError(f"cannot seed {subject}: {error.code}: {error.message}") from error
 
@@ -92,7 +100,7 @@ def _timestamp(entry: Mapping[str, Any], key: str, subject: str) -> float | None
 
 def seed_trail(backend: Backend, entry: Mapping[str, Any], where: Where) -> Trail:
     """Create one trail with its selectors and logging state; all of it or nothing."""
-    create_keys = _model.members("CreateTrailRequest")
+    create_keys = service_model.members("CreateTrailRequest")
     _check_keys("trail", entry, (*_WHERE, *create_keys, *_TRAIL_EXTRAS))
     call = where.call(backend, entry)
     subject = f"trail {entry.get('Name')!r}"
@@ -130,7 +138,7 @@ def seed_stores(
     Insights come after every store exists, so a source may name a destination seeded with
     it; the status comes last, because a store pending deletion takes no more changes.
     """
-    create_keys = _model.members("CreateEventDataStoreRequest")
+    create_keys = service_model.members("CreateEventDataStoreRequest")
     created: list[tuple[Mapping[str, Any], Call, EventDataStore]] = []
     try:
         for entry in entries:
@@ -218,7 +226,7 @@ def set_key(
     policy_sufficient: bool,
 ) -> str:
     """Declare a KMS key's condition; ``key`` is an ARN, key ID or alias. Returns its ARN."""
-    states = _model.enum_values("KeyState", "kms")
+    states = service_model.enum_values("KeyState", "kms")
     if state not in states:
         raise UsageError(f"{state!r} is not a KMS key state; choose one of: {', '.join(states)}")
     try:

@@ -7,11 +7,12 @@ calls changed the state.
 
 from __future__ import annotations
 
-from . import _dispatch
-from ._faults import Faults
-from ._history import RecordedCall
-from ._state import Backend
-from ._wire import WireRequest, WireResponse
+from mock_insights._cloudtrail.state import Backend
+from mock_insights._protocol import dispatch
+from mock_insights._protocol.wire import WireRequest, WireResponse
+
+from .faults import Faults
+from .history import RecordedCall
 
 
 class Harness:
@@ -25,7 +26,7 @@ class Harness:
     def answer(self, request: WireRequest) -> WireResponse:
         """Answer one request and record it."""
         with self.backend.lock:
-            exchange = _dispatch.handle(
+            exchange = dispatch.handle(
                 request, self.backend, self.faults.take if self.faults else None
             )
             response = exchange.response

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ._call import Call
-from ._names import partition
-from ._organizations import access_to
-from ._state import EventDataStore
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from .call import Call
+from .names import partition
+from .organizations import access_to
+from .state import EventDataStore
 
 _STORE_ARN = re.compile(
     r"arn:aws[a-z-]*:cloudtrail:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):eventdatastore/(?P<id>[A-Za-z0-9-]+)"

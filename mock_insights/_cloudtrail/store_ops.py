@@ -8,12 +8,13 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from . import _event_selectors, _insight_selectors, _model
-from ._call import Call, Handler, Params, given
-from ._organizations import check_organization_request, owner_of_new
-from ._state import EventDataStore
-from ._store_lookup import find_store, store_arn
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from . import event_selectors, insight_selectors, service_model
+from .call import Call, Handler, Params, given
+from .organizations import check_organization_request, owner_of_new
+from .state import EventDataStore
+from .store_lookup import find_store, store_arn
 
 MAX_STORES_PER_REGION = 10
 STORE_EVENT_CATEGORIES = (
@@ -59,12 +60,12 @@ def _settings(call: Call, params: Params, current: EventDataStore | None) -> dic
     """Validate the store settings given, as EventDataStore field values."""
     settings: dict[str, Any] = {}
     if "AdvancedEventSelectors" in params:
-        settings["advanced_event_selectors"] = _event_selectors.validate_advanced(
+        settings["advanced_event_selectors"] = event_selectors.validate_advanced(
             params["AdvancedEventSelectors"], STORE_EVENT_CATEGORIES
         )
     billing_mode = params.get("BillingMode", current.billing_mode if current else None)
     billing_mode = billing_mode or "EXTENDABLE_RETENTION_PRICING"
-    if billing_mode not in _model.enum_values("BillingMode"):
+    if billing_mode not in service_model.enum_values("BillingMode"):
         raise _invalid_parameter(f"BillingMode {billing_mode} is not valid.")
     settings["billing_mode"] = billing_mode
     if "RetentionPeriod" in params:
@@ -150,9 +151,9 @@ def update_event_data_store(call: Call, params: Params) -> Params:
         _check_name(call, params["Name"], itself=store)
     settings = _settings(call, params, store)
     if store.insight_selectors and "advanced_event_selectors" in settings:
-        _insight_selectors.check_prerequisites(
+        insight_selectors.check_prerequisites(
             store.insight_selectors,
-            _event_selectors.advanced_coverage(settings["advanced_event_selectors"]),
+            event_selectors.advanced_coverage(settings["advanced_event_selectors"]),
             f"Event data store {store.arn}",
         )
     if "Name" in params:
@@ -197,7 +198,9 @@ def list_event_data_stores(call: Call, params: Params) -> Params:
     listed = []
     for store in call.backend.stores_in(call.account_id, call.region):
         view = store_view(store)
-        listed.append({key: view[key] for key in _model.members("EventDataStore") if key in view})
+        listed.append(
+            {key: view[key] for key in service_model.members("EventDataStore") if key in view}
+        )
     return {"EventDataStores": listed}
 
 

@@ -14,7 +14,7 @@ from botocore import xform_name
 from botocore.loaders import create_loader
 from botocore.model import ServiceModel, StringShape
 
-from .errors import UsageError
+from mock_insights.errors import UsageError
 
 SERVICE_NAME = "cloudtrail"
 

@@ -32,8 +32,11 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.validate import ParamValidationDecorator
 
-from . import _activation, _moto, _user_agent
-from ._activation import is_account_id
+from mock_insights import _activation
+from mock_insights._activation import is_account_id
+
+from . import moto_coexistence
+from . import user_agent as _user_agent
 
 _BEFORE_SEND = "before-send.cloudtrail"
 _BEFORE_SEND_ID = "mock_insights:before-send.cloudtrail"
@@ -123,8 +126,10 @@ def respond(
 
     ``validated`` says botocore checked the parameters; otherwise the core checks them.
     """
-    if not _moto.claimed:  # moto imported after activation: claim before its stubber runs
-        _moto.claim_cloudtrail()
+    if (
+        not moto_coexistence.claimed
+    ):  # moto imported after activation: claim before its stubber runs
+        moto_coexistence.claim_cloudtrail()
     if region is None:
         match = _HOST_REGION.match(request.url)
         region = match.group(1) if match else _activation.FALLBACK_REGION
@@ -132,7 +137,9 @@ def respond(
     body = request.body
     if isinstance(body, str):
         body = body.encode()
-    from . import _wire  # loaded on first use; cached by the import system
+    from mock_insights._protocol import (
+        wire as _wire,  # loaded on first use; cached by the import system
+    )
 
     wire = _wire.WireRequest(target, body or b"", region, account_id, validated)
     response = active.harness.answer(wire)

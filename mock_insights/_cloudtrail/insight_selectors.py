@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _model
-from ._event_selectors import Coverage
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from . import service_model
+from .event_selectors import Coverage
 
 Selector = dict[str, Any]
 DEFAULT_CATEGORIES = ("Management",)
@@ -23,8 +24,8 @@ def _invalid(message: str) -> ServiceError:
 
 def parse(raw: list[Any], *, allowed_categories: tuple[str, ...] | None = None) -> list[Selector]:
     """Validate ``InsightSelectors`` and return the form to store and echo back."""
-    insight_types = _model.enum_values("InsightType")
-    categories = allowed_categories or _model.enum_values("SourceEventCategory")
+    insight_types = service_model.enum_values("InsightType")
+    categories = allowed_categories or service_model.enum_values("SourceEventCategory")
     seen_types: set[str] = set()
     parsed: list[Selector] = []
     for selector in raw:

@@ -20,10 +20,10 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from . import _activation
+from mock_insights import _activation
 
 if TYPE_CHECKING:
-    from ._state import BucketCondition, KeyCondition
+    from mock_insights._cloudtrail.state import BucketCondition, KeyCondition
 
 _STUBBER_MODULE = "moto.core.botocore_stubber"
 _CLOUDTRAIL_EVENT = "before-send.cloudtrail."
@@ -86,7 +86,7 @@ def bucket_condition(name: str) -> BucketCondition | None:
     """The bucket as moto's S3 holds it, or None when moto is not active."""
     if not moto_active():
         return None
-    from ._state import BucketCondition
+    from mock_insights._cloudtrail.state import BucketCondition
 
     s3 = sys.modules.get("moto.s3.models")
     owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
@@ -103,7 +103,7 @@ def key_condition(key_arn: str) -> KeyCondition | None:
     """The key as moto's KMS holds it (aliases resolved), or None when moto is not active."""
     if not moto_active():
         return None
-    from ._state import KeyCondition
+    from mock_insights._cloudtrail.state import KeyCondition
 
     kms = sys.modules.get("moto.kms.models")
     if kms is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
 
 _NAME_CHARS = re.compile(r"[A-Za-z0-9._-]+")
 _ADJACENT_PUNCTUATION = re.compile(r"[._-]{2}")

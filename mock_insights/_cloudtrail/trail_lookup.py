@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ._call import Call
-from ._names import TrailRef, resolve_trail
-from ._organizations import access_to, check_write
-from ._state import Trail
-from .errors import ServiceError
+from mock_insights.errors import ServiceError
+
+from .call import Call
+from .names import TrailRef, resolve_trail
+from .organizations import access_to, check_write
+from .state import Trail
 
 
 def not_found(target: str, account_id: str) -> ServiceError:

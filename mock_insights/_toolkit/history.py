@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, overload
 
-from . import _model
-from ._match import contains, describe
+from mock_insights._cloudtrail import service_model
+
+from .match import contains, describe
 
 Params = dict[str, Any]
 _ANY: Any = object()
@@ -109,7 +110,7 @@ class CallHistory(Sequence[RecordedCall]):
 
         ``error`` narrows to calls that failed with that code, or succeeded if ``None``.
         """
-        name = None if operation is None else _model.operation_name(operation)
+        name = None if operation is None else service_model.operation_name(operation)
         return [call for call in list(self._calls) if call.matches(name, params, error)]
 
     def assert_called(
@@ -140,7 +141,7 @@ class CallHistory(Sequence[RecordedCall]):
 
     @staticmethod
     def _wanted(operation: str | None, params: Params, error: Any) -> str:
-        name = "any operation" if operation is None else _model.operation_name(operation)
+        name = "any operation" if operation is None else service_model.operation_name(operation)
         wanted = describe(name, params)
         if error is not _ANY:
             wanted += " succeeding" if error is None else f" failing with {error}"

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from . import _moto
-from ._names import partition
-from ._state import Backend, BucketCondition, KeyCondition
-from .errors import ServiceError
+from mock_insights._adapters import moto_coexistence
+from mock_insights.errors import ServiceError
+
+from .names import partition
+from .state import Backend, BucketCondition, KeyCondition
 
 _KMS_KEY_ID = re.compile(
     r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
@@ -37,7 +38,7 @@ def kms_key_arn(value: str, region: str, account_id: str) -> str:
 
 def check_bucket(backend: Backend, name: str) -> None:
     """Raise unless the bucket exists and its policy lets CloudTrail write."""
-    bucket = backend.buckets.get(name) or _moto.bucket_condition(name) or _DEFAULT_BUCKET
+    bucket = backend.buckets.get(name) or moto_coexistence.bucket_condition(name) or _DEFAULT_BUCKET
     if not bucket.exists:
         raise ServiceError("S3BucketDoesNotExistException", f"S3 bucket {name} does not exist!")
     if not bucket.policy_sufficient:
@@ -68,7 +69,7 @@ def check_delivery(
 
 def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str) -> None:
     """Raise unless the key exists, is enabled and its policy lets CloudTrail encrypt."""
-    key = backend.keys.get(key_arn) or _moto.key_condition(key_arn) or _DEFAULT_KEY
+    key = backend.keys.get(key_arn) or moto_coexistence.key_condition(key_arn) or _DEFAULT_KEY
     if not key.exists:
         raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.")
     if key.state != "Enabled":

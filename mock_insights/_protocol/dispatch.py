@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import _insight_ops, _store_ops, _trail_ops, _validation, _wire
-from ._call import Call, Handler, Params
-from ._state import Backend
-from .errors import ServiceError, UnsupportedOperationError
+from mock_insights._cloudtrail import insight_ops, store_ops, trail_ops
+from mock_insights._cloudtrail.call import Call, Handler, Params
+from mock_insights._cloudtrail.state import Backend
+from mock_insights.errors import ServiceError, UnsupportedOperationError
+
+from . import validation
+from . import wire as _wire
 
 HANDLERS: dict[str, Handler] = {
-    **_trail_ops.HANDLERS,
-    **_store_ops.HANDLERS,
-    **_insight_ops.HANDLERS,
+    **trail_ops.HANDLERS,
+    **store_ops.HANDLERS,
+    **insight_ops.HANDLERS,
 }
 
 # Given the operation and its params before the handler runs, may answer with an error instead.
@@ -58,7 +61,7 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
     try:
         operation, params = _wire.decode(request)
         if not request.validated and operation in HANDLERS:
-            invalid = _validation.explain(operation, params)
+            invalid = validation.explain(operation, params)
             if invalid is not None:
                 raise invalid
         injected = None if fault is None else fault(operation, params)
@@ -70,7 +73,7 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
     except (TypeError, AttributeError, KeyError, ValueError):
         # A request the model accepts but a handler cannot read: answer as AWS would, or
         # it is our bug.
-        explained = _validation.explain(operation, params)
+        explained = validation.explain(operation, params)
         if explained is None:
             raise
         return Exchange(operation, explained, _wire.encode_error(explained))

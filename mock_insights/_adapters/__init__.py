@@ -1,0 +1,1 @@
+"""How requests reach the core: botocore's event system and moto coexistence."""

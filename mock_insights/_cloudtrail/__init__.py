@@ -1,0 +1,1 @@
+"""The CloudTrail model: state, names, selectors and operations. Imports nothing above it."""

@@ -1,0 +1,1 @@
+"""What a test author drives around the core: history, faults, seeding, snapshots."""
