@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mock_insights._protocol.dispatch import handle
 from mock_insights._cloudtrail.state import Backend
+from mock_insights._protocol.dispatch import handle
 from mock_insights._protocol.wire import WireRequest
 
 PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
