@@ -1,32 +1,27 @@
 """Process-wide activation: which mocks are active, the shared state, and the environment.
 
-Activation is reference counted. The outermost start creates a fresh harness (state, call
-history, pending faults) and fakes the credentials; the outermost stop lets go of the harness
-and restores the environment exactly. The hot path reads ``current`` only: ``None`` means
-inactive.
+Activation is reference counted and process-wide, as moto's is: every thread and every
+asyncio task sees the same state while any mock is active, so threads the code under test
+starts are answered too. Concurrent ``with`` blocks in different threads or tasks nest: the
+first start creates a fresh harness (state, call history, pending faults), the last stop lets
+go of it and restores the environment. The region and account of the most recently started
+active mock apply.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
-from ._adapters import moto_coexistence
+from ._adapters import active, moto_coexistence
+from ._environment import Environment
 
 if TYPE_CHECKING:
     from ._toolkit.harness import Harness
 
 DEFAULT_ACCOUNT_ID = "123456789012"
-FALLBACK_REGION = "us-east-1"  # where a call acts when nothing names a region
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mock_insights", "AWS_SECRET_ACCESS_KEY": "mock_insights"}
-_MANAGED_ENV = (*FAKE_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_REGION")
-
-
-def is_account_id(value: object) -> TypeGuard[str]:
-    """Whether ``value`` is a 12-digit AWS account ID (cheap: it runs on every call)."""
-    return isinstance(value, str) and len(value) == 12 and value.isascii() and value.isdigit()
+DEFAULT_REGION = "us-east-1"  # where calls act when no mock names a region
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,71 +30,52 @@ class Settings:
 
     region: str | None
     account_id: str
+    history_limit: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Active:
-    """What the hook needs while active: the harness and the account calls act as."""
-
-    harness: Harness
-    account_id: str
-
-
-current: Active | None = None
 _lock = threading.Lock()
 _stack: list[Settings] = []
-_saved_env: dict[str, str | None] = {}
+_environment = Environment()
 
 
-def _apply_environment() -> None:
-    """Fake credentials always; the innermost configured region, if any."""
-    for key in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        os.environ.pop(key, None)
-    os.environ.update(FAKE_CREDENTIALS)
-    region = next((s.region for s in reversed(_stack) if s.region), None)
-    _set_env("AWS_DEFAULT_REGION", region or _saved_env["AWS_DEFAULT_REGION"])
-
-
-def _set_env(key: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(key, None)
-    else:
-        os.environ[key] = value
+def region() -> str:
+    """The region of region-less clients and seeds: the innermost configured, else the default."""
+    return next((s.region for s in reversed(_stack) if s.region), DEFAULT_REGION)
 
 
 def push(settings: Settings) -> Harness:
     """Activate one more mock and return the harness it shares; the first creates it."""
-    global current
     with _lock:
-        if not _stack:
+        if active.current is None:
             from ._toolkit.harness import Harness  # loaded on first activation, not at import
 
-            _saved_env.clear()
-            _saved_env.update({key: os.environ.get(key) for key in _MANAGED_ENV})
-            harness = Harness()
+            harness = Harness(settings.history_limit, moto_coexistence.CONDITIONS)
+            _stack.append(settings)
+            _environment.apply(region())
         else:
-            assert current is not None
-            harness = current.harness
-        _stack.append(settings)
-        _apply_environment()
-        moto_coexistence.claim_cloudtrail()
-        current = Active(harness, settings.account_id)
+            harness = active.current.harness
+            _stack.append(settings)
+        _activate(harness)
         return harness
 
 
 def pop(settings: Settings) -> None:
     """Deactivate one mock (the caller only passes settings it pushed)."""
-    global current
     with _lock:
         for index in range(len(_stack) - 1, -1, -1):
             if _stack[index] is settings:
                 del _stack[index]
                 break
         if _stack:
-            assert current is not None
-            _apply_environment()
-            current = Active(current.harness, _stack[-1].account_id)
+            assert active.current is not None
+            _activate(active.current.harness)
         else:
-            current = None
-            for key, value in _saved_env.items():
-                _set_env(key, value)
+            active.current = None
+            _environment.restore()
+
+
+def _activate(harness: Harness) -> None:
+    current_region = region()
+    _environment.set_region(current_region)
+    moto_coexistence.claim_cloudtrail()
+    active.current = active.Active(harness, _stack[-1].account_id, current_region)

@@ -12,8 +12,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation
-from ._activation import DEFAULT_ACCOUNT_ID, FALLBACK_REGION, Settings, is_account_id
+from ._activation import DEFAULT_ACCOUNT_ID, Settings
 from ._adapters import botocore_hook
+from ._cloudtrail.names import is_account_id
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
 
@@ -36,22 +37,33 @@ assert botocore_hook.HANDLERS  # importing _hook wires botocore; keep the import
 class InsightsMock:
     """Answers every CloudTrail call from in-memory state while it is started.
 
-    ``region`` is given to clients created without one (through ``AWS_DEFAULT_REGION``);
-    ``account_id`` is the account every call acts as. While started, the mock also records
+    ``region`` is given to clients created without one (through ``AWS_DEFAULT_REGION``;
+    ``us-east-1`` unless a mock names one); ``account_id`` is the account calls act as unless
+    the client's access key is another account ID. ``history_limit`` keeps only the newest
+    calls in ``calls`` (``0``: record nothing). While started, the mock also records
     every call (``calls``), injects faults (``inject_error``), seeds state (``seed_trail``,
     ``seed_event_data_store``, ``set_s3_bucket``, ``set_kms_key``) and saves and loads it
     (``snapshot``, ``restore``).
     """
 
-    def __init__(self, *, region: str | None = None, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        history_limit: int | None = None,
+    ) -> None:
+        if history_limit is not None and (isinstance(history_limit, bool) or history_limit < 0):
+            raise UsageError(f"history_limit is a number of calls, 0 or more: {history_limit!r}")
         self.region = region
         self.account_id = account_id
+        self.history_limit = history_limit
         self._activations: list[Settings] = []
         self._harness: Harness | None = None
 
     def start(self) -> InsightsMock:
         """Activate; the outermost activation starts from empty state."""
-        settings = Settings(self.region, self.account_id)
+        settings = Settings(self.region, self.account_id, self.history_limit)
         self._harness = _activation.push(settings)
         self._activations.append(settings)
         return self
@@ -70,8 +82,7 @@ class InsightsMock:
     def _where(self) -> Where:
         from ._toolkit.seed import Where
 
-        region = self.region or os.environ.get("AWS_DEFAULT_REGION") or FALLBACK_REGION
-        return Where(region, self.account_id)
+        return Where(self.region or _activation.region(), self.account_id)
 
     @contextmanager
     def _locked_backend(self) -> Iterator[Backend]:
@@ -273,7 +284,9 @@ class InsightsMock:
         self.stop()
 
     def _fresh(self) -> InsightsMock:
-        return InsightsMock(region=self.region, account_id=self.account_id)
+        return InsightsMock(
+            region=self.region, account_id=self.account_id, history_limit=self.history_limit
+        )
 
     @overload
     def __call__(self, target: C) -> C: ...
@@ -298,11 +311,21 @@ def mock_insights(target: Callable[P, Awaitable[R]], /) -> Callable[P, Awaitable
 def mock_insights(target: Callable[P, R], /) -> Callable[P, R]: ...
 @overload
 def mock_insights(
-    target: None = None, /, *, region: str | None = None, account_id: str = DEFAULT_ACCOUNT_ID
+    target: None = None,
+    /,
+    *,
+    region: str | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    history_limit: int | None = None,
 ) -> InsightsMock: ...
 def mock_insights(
-    target: Any = None, /, *, region: str | None = None, account_id: str = DEFAULT_ACCOUNT_ID
+    target: Any = None,
+    /,
+    *,
+    region: str | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    history_limit: int | None = None,
 ) -> Any:
     """Mock CloudTrail: bare or configured decorator, or ``with mock_insights() as m:``."""
-    mock = InsightsMock(region=region, account_id=account_id)
+    mock = InsightsMock(region=region, account_id=account_id, history_limit=history_limit)
     return mock if target is None else mock(target)

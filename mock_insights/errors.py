@@ -24,14 +24,22 @@ class MockInsightsError(Exception):
 
 
 class UnsupportedOperationError(MockInsightsError, NotImplementedError):
-    """A CloudTrail operation the mock does not implement was called while it was active."""
+    """An operation the mock does not implement was called while it was active; it was
+    answered with this error and never sent."""
 
-    def __init__(self, operation: str, region: str, supported: list[str]) -> None:
+    def __init__(
+        self, operation: str, region: str, supported: list[str], *, service: str = "CloudTrail"
+    ) -> None:
         self.operation = operation
+        self.service = service
+        answered = (
+            f"Supported operations: {', '.join(supported)}"
+            if supported
+            else f"mock_insights answers CloudTrail only; no {service} operation is mocked"
+        )
         super().__init__(
-            f"mock_insights does not implement CloudTrail {operation} (called in {region}). "
-            f"The call was not sent to AWS. Supported operations: {', '.join(supported)}. "
-            "See README.md#supported-operations."
+            f"mock_insights does not implement {service} {operation} (called in {region}). "
+            f"The call was not sent to AWS. {answered}. See README.md#supported-operations."
         )
 
 

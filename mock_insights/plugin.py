@@ -3,8 +3,9 @@
 ``insights_mock`` is an active mock with fresh state for one test. The ``insights_mock``
 marker configures it (``region``, ``account_id``, ``state``: a snapshot, or the path of a
 JSON state file relative to the test file, and ``organization``: the keyword arguments of
-``InsightsMock.set_organization``) and switches it on for marked tests that do not
-ask for the fixture by name; on a class or module (``pytestmark``) it applies to every test.
+``InsightsMock.set_organization``, and ``history_limit``) and switches it on for marked
+tests that do not ask for the fixture by name; on a class or module (``pytestmark``) it
+applies to every test.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ from ._activation import DEFAULT_ACCOUNT_ID
 from ._mock import InsightsMock
 
 MARKER = "insights_mock"
-_OPTIONS = ("region", "account_id", "state", "organization")
+_OPTIONS = ("region", "account_id", "state", "organization", "history_limit")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(region=None, account_id='{DEFAULT_ACCOUNT_ID}', state=None, "
-        "organization=None): run the test with the insights_mock fixture, in this region and "
-        "account, from this state file (relative to the test file) or snapshot, with this "
-        "organization (the keyword arguments of InsightsMock.set_organization).",
+        "organization=None, history_limit=None): run the test with the insights_mock fixture, "
+        "in this region and account, from this state file (relative to the test file) or "
+        "snapshot, with this organization (the keyword arguments of "
+        "InsightsMock.set_organization), keeping at most history_limit calls.",
     )
 
 
@@ -61,7 +63,9 @@ def insights_mock(request: pytest.FixtureRequest) -> Iterator[InsightsMock]:
     """An active mock with fresh state for one test, stopped afterwards."""
     options = _marker_options(request)
     mock = InsightsMock(
-        region=options.get("region"), account_id=options.get("account_id", DEFAULT_ACCOUNT_ID)
+        region=options.get("region"),
+        account_id=options.get("account_id", DEFAULT_ACCOUNT_ID),
+        history_limit=options.get("history_limit"),
     )
     with mock:
         if options.get("state") is not None:

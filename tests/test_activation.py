@@ -148,13 +148,19 @@ def test_decorating_something_else_is_a_type_error():
 def test_environment_is_restored_exactly(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "real-key")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/home/dev/.aws/config")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED", raising=False)
     before = dict(os.environ)
     with mock_insights(region="ap-south-1"):
-        assert os.environ["AWS_ACCESS_KEY_ID"] != "real-key"
-        assert "AWS_SESSION_TOKEN" not in os.environ
+        # Credentials are answered in memory, never written to the environment.
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "real-key"
+        assert os.environ["AWS_SESSION_TOKEN"] == "real-token"
         assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
+        assert os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
+        assert os.environ["AWS_CONFIG_FILE"] == os.devnull
+        assert os.environ["AWS_SHARED_CREDENTIALS_FILE"] == os.devnull
         with mock_insights(region="sa-east-1"):
             assert os.environ["AWS_DEFAULT_REGION"] == "sa-east-1"
         assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"

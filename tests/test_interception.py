@@ -98,15 +98,19 @@ def test_other_services_are_untouched(insights_mock):
     assert seen and "Authorization" in seen[0].headers  # S3 is still signed and sent on
 
 
-def test_inactive_hook_answers_nothing():
+def test_a_before_send_handler_that_answers_first_keeps_the_mock_out():
     client = boto3.client("cloudtrail", region_name="us-east-1")
     seen: list = []
-    canned = b'{"Trails":[{"Name":"canned"}]}'
+    canned = b'{"TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/canned"}'
     client.meta.events.register_last("before-send.cloudtrail", _canned(seen, canned))
-    with mock_insights():
-        assert client.list_trails()["Trails"] == []  # ours answered first
-    assert client.list_trails()["Trails"] == [{"Name": "canned"}]  # ours stayed out
-    assert "Authorization" in seen[-1].headers
+    with mock_insights() as mock:
+        answer = client.create_trail(Name="canned", S3BucketName="b")
+        assert answer["TrailARN"].endswith("trail/canned")  # the test's handler answered
+        assert len(mock.calls) == 0  # the mock neither ran nor recorded the call
+        assert mock.snapshot()["trails"] == []
+        assert "Authorization" not in seen[-1].headers  # still never signed while active
+    client.create_trail(Name="canned", S3BucketName="b")
+    assert "Authorization" in seen[-1].headers  # inactive: botocore signs as usual
 
 
 def test_session_created_before_import_is_still_intercepted():

@@ -1,22 +1,23 @@
-"""The thin botocore adapter: wire the core into botocore's event system.
+"""The thin botocore adapter: wire the core into botocore's request path.
 
-Two handlers are registered for CloudTrail only, on every botocore session created after
-import (through ``BUILTIN_HANDLERS``) and on boto3's default session if it already exists:
-``choose-signer`` turns signing off while active (no credentials are needed, and signing is
-cost without meaning), and ``creating-client-class`` adds ``AnswersWhileMocked`` to each
-CloudTrail client class. That mixin gives every new client its own ``before-send`` handler,
-which knows the client's region, credentials (an access key that is a 12-digit account ID
-makes the call act as that account) and User-Agent builder, and answers from the mock.
-Inactive, each of the two per-call handlers is one global read.
+A CloudTrail request takes three steps past us while a mock is active:
 
-As a last line, ``Endpoint._send`` refuses to let a CloudTrail request reach the network
-while the mock is active, whatever session made the client: it answers as the mock's account
-in the region of the endpoint, and registers a generic ``before-send`` handler on that
-client for its later calls.
+1. Signing. ``RequestSigner._choose_signer`` answers "unsigned" for CloudTrail, whichever
+   session made the client and in whatever import order, so the client's credentials are
+   never read: no key is used and a refreshable credential never refreshes.
+2. ``before-send``. Each CloudTrail client has a handler that tags the request with the
+   client's caller (its request signer, for region and account, and whether botocore validated
+   the parameters). Clients made by a session created after import get it from the
+   ``creating-client-class`` mixin, which also reuses the User-Agent string; any other client
+   gets it when it is first signed. The tag never answers, so a ``before-send`` handler of the
+   test's own that answers first wins, and the mock neither runs nor records that call.
+3. ``Endpoint._send``, reached only when no ``before-send`` handler answered: the mock
+   answers CloudTrail instead of the network and refuses ``cloudtrail-data`` with
+   ``UnsupportedOperationError``. Nothing of either service is ever sent.
 
-botocore's handler and endpoint modules are imported here rather than awaited with a
-post-import hook: boto3 imports both anyway, so this costs nothing and works in any import
-order. The dispatch core is loaded on the first activation, to keep import cheap.
+Inactive, each wrap and handler is one global read. botocore's handler, signer and endpoint
+modules are imported here rather than awaited with a post-import hook: boto3 imports them
+anyway, so this costs nothing and works in any import order.
 """
 
 from __future__ import annotations
@@ -25,22 +26,24 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import botocore.endpoint
 import botocore.handlers
+import botocore.signers
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.validate import ParamValidationDecorator
 
-from mock_insights import _activation
-from mock_insights._activation import is_account_id
-
-from . import moto_coexistence
-from . import user_agent as _user_agent
+from mock_insights._adapters import active, botocore_isolation, moto_coexistence, user_agent
+from mock_insights._cloudtrail.names import is_account_id
+from mock_insights.errors import UnsupportedOperationError
 
 _BEFORE_SEND = "before-send.cloudtrail"
-_BEFORE_SEND_ID = "mock_insights:before-send.cloudtrail"
+_CALLER_ID = "mock_insights:caller"
+_CALLER = "mock_insights_caller"  # the request attribute the tag sets
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
+_MOCKED_SIGNING_NAMES = frozenset({"cloudtrail", "cloudtrail-data"})
 
 
 class _Body:
@@ -55,47 +58,54 @@ class _Body:
         yield self._content
 
 
-def _choose_signer(**_: Any) -> object | None:
-    return UNSIGNED if _activation.current is not None else None
+class Caller:
+    """One CloudTrail client as the mock sees it; its ``before-send`` handler tags requests."""
 
+    __slots__ = ("_user_agent", "signer", "validates")
 
-class _ClientAnswer:
-    """The ``before-send`` handler of one CloudTrail client."""
+    def __init__(self, signer: Any, user_agent_builder: Any, validates: bool) -> None:
+        self.signer = signer
+        self.validates = validates  # botocore checks this client's parameters before sending
+        self._user_agent = user_agent_builder  # handed to ``user_agent.reuse`` once, if any
 
-    __slots__ = ("_signer", "_user_agent", "_validates")
-
-    def __init__(self, signer: Any, user_agent: Any, validates: bool) -> None:
-        self._signer = signer
-        self._user_agent = user_agent  # handed to ``_user_agent.reuse`` on the first answer
-        self._validates = validates  # botocore checks this client's parameters before sending
-
-    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
-        active = _activation.current
-        if active is None:
-            return None
+    def __call__(self, request: Any, **_: Any) -> None:
+        if active.current is None:
+            return
         if self._user_agent is not None:
-            _user_agent.reuse(self._user_agent)
+            user_agent.reuse(self._user_agent)
             self._user_agent = None
-        signer = self._signer
-        access_key = getattr(getattr(signer, "_credentials", None), "access_key", None)
-        account_id = access_key if is_account_id(access_key) else active.account_id
-        region = getattr(signer, "_region_name", None)
-        return respond(request, active, region, account_id, validated=self._validates)
+        setattr(request, _CALLER, self)
+
+    def account_id(self, default: str) -> str:
+        """The account of a 12-digit static access key; never a property that could refresh."""
+        credentials = getattr(self.signer, "_credentials", None)
+        frozen = getattr(credentials, "__dict__", None)
+        key = None if frozen is None else frozen.get("access_key")
+        return key if is_account_id(key) else default
+
+    @property
+    def region(self) -> str | None:
+        return getattr(self.signer, "_region_name", None)
+
+
+def _register_caller(events: Any, caller: Caller) -> None:
+    events.register(_BEFORE_SEND, caller, unique_id=_CALLER_ID)
 
 
 class AnswersWhileMocked:
-    """CloudTrail client mixin: register the client's own ``before-send`` handler."""
+    """CloudTrail client mixin: register the client's caller tag at creation."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        meta = self.meta  # type: ignore[attr-defined]
-        handler = _ClientAnswer(
-            getattr(self, "_request_signer", None),
+        signer = getattr(self, "_request_signer", None)
+        caller = Caller(
+            signer,
             getattr(self, "_user_agent_creator", None),
             isinstance(getattr(self, "_serializer", None), ParamValidationDecorator),
         )
-        events = meta.events
-        events.register(_BEFORE_SEND, handler, unique_id=_BEFORE_SEND_ID)
+        _register_caller(self.meta.events, caller)  # type: ignore[attr-defined]
+        if signer is not None:
+            signer.mock_insights_tagged = True
 
 
 def _add_mixin(base_classes: list[type], **_: Any) -> None:
@@ -103,10 +113,19 @@ def _add_mixin(base_classes: list[type], **_: Any) -> None:
         base_classes.insert(0, AnswersWhileMocked)
 
 
-def _answer(request: Any, **_: Any) -> AWSResponse | None:
-    """``before-send`` of a client the mixin missed (its session predates the import)."""
-    active = _activation.current
-    return None if active is None else respond(request, active, None, active.account_id)
+def _choose_signer(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap ``RequestSigner._choose_signer``: CloudTrail is unsigned while active."""
+
+    def choose_signer(signer: Any, operation_name: Any, signing_type: Any, context: Any) -> Any:
+        if active.current is not None and signer._signing_name in _MOCKED_SIGNING_NAMES:
+            if not getattr(signer, "mock_insights_tagged", False):  # a client the mixin missed
+                _register_caller(signer._event_emitter, Caller(signer, None, False))
+                signer.mock_insights_tagged = True
+            return UNSIGNED
+        return original(signer, operation_name, signing_type, context)
+
+    choose_signer.mock_insights_guard = True  # type: ignore[attr-defined]
+    return choose_signer
 
 
 def _text(value: str | bytes | None) -> str | None:
@@ -114,73 +133,75 @@ def _text(value: str | bytes | None) -> str | None:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
-def respond(
-    request: Any,
-    active: _activation.Active,
-    region: str | None,
-    account_id: str,
-    *,
-    validated: bool = False,
-) -> AWSResponse:
-    """Answer a prepared botocore request from the mock's state.
+def respond(request: Any, current: active.Active) -> AWSResponse:
+    """Answer a prepared CloudTrail request from the mock's state.
 
-    ``validated`` says botocore checked the parameters; otherwise the core checks them.
+    The caller tag gives the client's region and account; an untagged request acts as the
+    mock's account in the region of its URL (or the mock's region).
     """
-    if (
-        not moto_coexistence.claimed
-    ):  # moto imported after activation: claim before its stubber runs
+    if not moto_coexistence.claimed:  # moto imported after activation: claim before it runs
         moto_coexistence.claim_cloudtrail()
+    caller: Caller | None = getattr(request, _CALLER, None)
+    region = None if caller is None else caller.region
     if region is None:
         match = _HOST_REGION.match(request.url)
-        region = match.group(1) if match else _activation.FALLBACK_REGION
+        region = match.group(1) if match else current.region
+    account_id = current.account_id if caller is None else caller.account_id(current.account_id)
     target = _text(request.headers.get("X-Amz-Target"))
     body = request.body
     if isinstance(body, str):
         body = body.encode()
-    from mock_insights._protocol import (
-        wire as _wire,  # loaded on first use; cached by the import system
-    )
+    from mock_insights._protocol import wire  # loaded on first use; cached by the import system
 
-    wire = _wire.WireRequest(target, body or b"", region, account_id, validated)
-    response = active.harness.answer(wire)
+    validated = caller is not None and caller.validates
+    wire_request = wire.WireRequest(target, body or b"", region, account_id, validated)
+    response = current.harness.answer(wire_request)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 
 
-HANDLERS = (
-    ("choose-signer.cloudtrail", _choose_signer),
-    ("creating-client-class.cloudtrail", _add_mixin),
-)
-
-
-def register(emitter: Any) -> None:
-    """Add the handlers to one botocore event emitter (a session's or a client's), once."""
-    for event, handler in HANDLERS:
-        emitter.register(event, handler, unique_id=f"mock_insights:{event}")
+def _refuse_cloudtrail_data(request: Any, current: active.Active) -> UnsupportedOperationError:
+    operation = urlsplit(request.url).path.strip("/") or "(unknown operation)"
+    return UnsupportedOperationError(operation, current.region, [], service="CloudTrail Data")
 
 
 def _guard(send: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """Wrap ``Endpoint._send`` so an active mock answers CloudTrail instead of the network."""
+    """Wrap ``Endpoint._send``: while active, CloudTrail is answered and never sent."""
 
     def guarded_send(endpoint: Any, request: Any) -> Any:
-        active = _activation.current
-        if active is not None and endpoint._endpoint_prefix == "cloudtrail":
-            emitter = endpoint._event_emitter  # later calls of this client take the fast path
-            register(emitter)
-            emitter.register(_BEFORE_SEND, _answer, unique_id=_BEFORE_SEND_ID)
-            return respond(request, active, None, active.account_id)
+        current = active.current
+        if current is not None:
+            prefix = endpoint._endpoint_prefix
+            if prefix == "cloudtrail":
+                return respond(request, current)
+            if prefix == "cloudtrail-data":
+                raise _refuse_cloudtrail_data(request, current)
         return send(endpoint, request)
 
     guarded_send.mock_insights_guard = True  # type: ignore[attr-defined]
     return guarded_send
 
 
+HANDLERS = (("creating-client-class.cloudtrail", _add_mixin),)
+
+
+def register(emitter: Any) -> None:
+    """Add the handlers to one botocore event emitter (a session's), once."""
+    for event, handler in HANDLERS:
+        emitter.register(event, handler, unique_id=f"mock_insights:{event}")
+
+
+def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any]) -> None:
+    if not getattr(getattr(owner, name), "mock_insights_guard", False):
+        setattr(owner, name, wrap(getattr(owner, name)))
+
+
 def install() -> None:
     """Register with botocore once per process; safe to call again."""
     if HANDLERS[0] not in botocore.handlers.BUILTIN_HANDLERS:
         botocore.handlers.BUILTIN_HANDLERS.extend(HANDLERS)
-    endpoint_class = botocore.endpoint.Endpoint
-    if not getattr(endpoint_class._send, "mock_insights_guard", False):
-        endpoint_class._send = _guard(endpoint_class._send)
+    _wrap_once(botocore.endpoint.Endpoint, "_send", _guard)
+    _wrap_once(botocore.signers.RequestSigner, "_choose_signer", _choose_signer)
+    botocore_isolation.install()
     boto3 = sys.modules.get("boto3")
     if boto3 is not None and boto3.DEFAULT_SESSION is not None:
         register(boto3.DEFAULT_SESSION.events)

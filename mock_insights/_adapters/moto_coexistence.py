@@ -20,7 +20,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from mock_insights import _activation
+from mock_insights._adapters import active
 
 if TYPE_CHECKING:
     from mock_insights._cloudtrail.state import BucketCondition, KeyCondition
@@ -43,7 +43,7 @@ def claim_cloudtrail() -> None:
     if not getattr(original, "mock_insights_claim", False):
 
         def stubber_call(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-            if _activation.current is not None and event_name.startswith(_CLOUDTRAIL_EVENT):
+            if active.current is not None and event_name.startswith(_CLOUDTRAIL_EVENT):
                 return None
             return original(self, event_name, request, **kwargs)
 
@@ -82,40 +82,47 @@ def _grants(policy: str | bytes | None, action: str) -> bool:
     return False
 
 
-def bucket_condition(name: str) -> BucketCondition | None:
-    """The bucket as moto's S3 holds it, or None when moto is not active."""
-    if not moto_active():
-        return None
-    from mock_insights._cloudtrail.state import BucketCondition
+class MotoConditions:
+    """The model's source of undeclared bucket and key conditions: moto's, while it is active."""
 
-    s3 = sys.modules.get("moto.s3.models")
-    owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
-    if s3 is None or owner is None:
-        return BucketCondition(exists=False)
-    partition, account_id = owner
-    bucket = s3.s3_backends[account_id][partition].buckets.get(name)
-    if bucket is None:
-        return BucketCondition(exists=False)
-    return BucketCondition(exists=True, policy_sufficient=_grants(bucket.policy, "s3:PutObject"))
+    def bucket(self, name: str) -> BucketCondition | None:
+        """The bucket as moto's S3 holds it, or None when moto is not active."""
+        if not moto_active():
+            return None
+        from mock_insights._cloudtrail.state import BucketCondition  # once moto is active
+
+        s3 = sys.modules.get("moto.s3.models")
+        owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
+        if s3 is None or owner is None:
+            return BucketCondition(exists=False)
+        partition, account_id = owner
+        bucket = s3.s3_backends[account_id][partition].buckets.get(name)
+        if bucket is None:
+            return BucketCondition(exists=False)
+        return BucketCondition(
+            exists=True, policy_sufficient=_grants(bucket.policy, "s3:PutObject")
+        )
+
+    def key(self, key_arn: str) -> KeyCondition | None:
+        """The key as moto's KMS holds it (aliases resolved), or None when moto is not active."""
+        if not moto_active():
+            return None
+        from mock_insights._cloudtrail.state import KeyCondition
+
+        kms = sys.modules.get("moto.kms.models")
+        if kms is None:
+            return KeyCondition(exists=False)
+        _, _, _, region, account_id, _ = key_arn.split(":", 5)
+        try:
+            backend = kms.kms_backends[account_id][region]
+            key = backend.keys[backend.any_id_to_key_id(key_arn)]
+        except (KeyError, AttributeError, TypeError):
+            return KeyCondition(exists=False)
+        return KeyCondition(
+            exists=True,
+            state=str(key.key_state),
+            policy_sufficient=_grants(key.policy, "kms:GenerateDataKey"),
+        )
 
 
-def key_condition(key_arn: str) -> KeyCondition | None:
-    """The key as moto's KMS holds it (aliases resolved), or None when moto is not active."""
-    if not moto_active():
-        return None
-    from mock_insights._cloudtrail.state import KeyCondition
-
-    kms = sys.modules.get("moto.kms.models")
-    if kms is None:
-        return KeyCondition(exists=False)
-    _, _, _, region, account_id, _ = key_arn.split(":", 5)
-    try:
-        backend = kms.kms_backends[account_id][region]
-        key = backend.keys[backend.any_id_to_key_id(key_arn)]
-    except (KeyError, AttributeError, TypeError):
-        return KeyCondition(exists=False)
-    return KeyCondition(
-        exists=True,
-        state=str(key.key_state),
-        policy_sufficient=_grants(key.policy, "kms:GenerateDataKey"),
-    )
+CONDITIONS = MotoConditions()

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.useragent import UserAgentString
 
-from mock_insights import _activation
+from mock_insights._adapters import active
 
 try:  # botocore >= 1.35: per-request features live in a context variable
     from botocore.context import get_context
@@ -35,7 +35,7 @@ class ReusedUserAgent(UserAgentString):  # type: ignore[misc]
     """botocore's builder, remembering its strings while a mock is active."""
 
     def to_string(self) -> str:
-        if _activation.current is None:
+        if active.current is None:
             return str(super().to_string())
         context = get_context()
         features = _NO_FEATURES if context is None else frozenset(context.features)

@@ -2,16 +2,15 @@
 
 CreateTrail, UpdateTrail and PutInsightSelectors fail when the bucket is missing or its policy
 does not let CloudTrail write, or when the KMS key cannot be used. A bucket or key a test did
-not declare takes its condition from moto's state while moto is active, and otherwise exists
-and allows CloudTrail. Messages are AWS's where they have been observed;
-docs/behaviour.md gives the source of each.
+not declare takes its condition from the backend's external source (moto's state while moto
+is active), and otherwise exists and allows CloudTrail. Messages are AWS's where they have
+been observed; docs/behaviour.md gives the source of each.
 """
 
 from __future__ import annotations
 
 import re
 
-from mock_insights._adapters import moto_coexistence
 from mock_insights.errors import ServiceError
 
 from .names import partition
@@ -36,9 +35,17 @@ def kms_key_arn(value: str, region: str, account_id: str) -> str:
     return f"arn:{partition(region)}:kms:{region}:{account_id}:{kind}{value}"
 
 
+def _external_bucket(backend: Backend, name: str) -> BucketCondition | None:
+    return None if backend.external is None else backend.external.bucket(name)
+
+
+def _external_key(backend: Backend, key_arn: str) -> KeyCondition | None:
+    return None if backend.external is None else backend.external.key(key_arn)
+
+
 def check_bucket(backend: Backend, name: str) -> None:
     """Raise unless the bucket exists and its policy lets CloudTrail write."""
-    bucket = backend.buckets.get(name) or moto_coexistence.bucket_condition(name) or _DEFAULT_BUCKET
+    bucket = backend.buckets.get(name) or _external_bucket(backend, name) or _DEFAULT_BUCKET
     if not bucket.exists:
         raise ServiceError("S3BucketDoesNotExistException", f"S3 bucket {name} does not exist!")
     if not bucket.policy_sufficient:
@@ -69,7 +76,7 @@ def check_delivery(
 
 def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str) -> None:
     """Raise unless the key exists, is enabled and its policy lets CloudTrail encrypt."""
-    key = backend.keys.get(key_arn) or moto_coexistence.key_condition(key_arn) or _DEFAULT_KEY
+    key = backend.keys.get(key_arn) or _external_key(backend, key_arn) or _DEFAULT_KEY
     if not key.exists:
         raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.")
     if key.state != "Enabled":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .event_selectors import DEFAULT_BASIC_SELECTORS, Coverage, advanced_coverage, basic_coverage
 
@@ -137,20 +137,33 @@ class Organization:
         )
 
 
+class ExternalConditions(Protocol):
+    """Where undeclared buckets and keys get their condition (moto's S3 and KMS, say).
+
+    The model is handed one; it never imports whoever answers. ``None`` means "no opinion".
+    """
+
+    def bucket(self, name: str) -> BucketCondition | None: ...
+
+    def key(self, key_arn: str) -> KeyCondition | None: ...
+
+
 class Backend:
     """All trails and event data stores of every account, indexed by account then ARN.
 
     ``buckets`` (by name) and ``keys`` (by ARN) hold the S3 and KMS conditions a test declared;
-    CloudTrail checks them where it delivers Insights events.
+    CloudTrail checks them where it delivers Insights events; ``external`` answers for the
+    ones a test did not declare.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, external: ExternalConditions | None = None) -> None:
         self.lock = threading.RLock()
         self._trails: dict[str, dict[str, Trail]] = {}
         self._stores: dict[str, dict[str, EventDataStore]] = {}
         self.buckets: dict[str, BucketCondition] = {}
         self.keys: dict[str, KeyCondition] = {}
         self.organization: Organization | None = None
+        self.external = external
 
     def replace_with(self, other: Backend) -> None:
         """Take over ``other``'s whole state (restoring a snapshot), keeping this lock."""

@@ -7,7 +7,9 @@ calls changed the state.
 
 from __future__ import annotations
 
-from mock_insights._cloudtrail.state import Backend
+from collections import deque
+
+from mock_insights._cloudtrail.state import Backend, ExternalConditions
 from mock_insights._protocol import dispatch
 from mock_insights._protocol.wire import WireRequest, WireResponse
 
@@ -18,9 +20,13 @@ from .history import RecordedCall
 class Harness:
     """The shared state of nested activations, created by the outermost one."""
 
-    def __init__(self) -> None:
-        self.backend = Backend()
-        self.calls: list[RecordedCall] = []
+    def __init__(
+        self, history_limit: int | None = None, external: ExternalConditions | None = None
+    ) -> None:
+        self.backend = Backend(external)
+        # The newest ``history_limit`` calls (all if None; none, and no recording cost, if 0).
+        self.calls: deque[RecordedCall] = deque(maxlen=history_limit)
+        self.records = history_limit != 0
         self.faults = Faults()
 
     def answer(self, request: WireRequest) -> WireResponse:
@@ -30,14 +36,15 @@ class Harness:
                 request, self.backend, self.faults.take if self.faults else None
             )
             response = exchange.response
-            self.calls.append(
-                RecordedCall(
-                    exchange.operation,
-                    request.region,
-                    request.account_id,
-                    None if exchange.error is None else exchange.error.code,
-                    request.body,
-                    response.body,
+            if self.records:
+                self.calls.append(
+                    RecordedCall(
+                        exchange.operation,
+                        request.region,
+                        request.account_id,
+                        None if exchange.error is None else exchange.error.code,
+                        request.body,
+                        response.body,
+                    )
                 )
-            )
         return response

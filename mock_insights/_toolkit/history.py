@@ -8,7 +8,7 @@ cannot be changed afterwards by the code under test.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableSequence, Sequence
 from typing import Any, NoReturn, overload
 
 from mock_insights._cloudtrail import service_model
@@ -80,7 +80,7 @@ class CallHistory(Sequence[RecordedCall]):
     partially. A failed assertion lists every recorded call.
     """
 
-    def __init__(self, calls: list[RecordedCall]) -> None:
+    def __init__(self, calls: MutableSequence[RecordedCall]) -> None:
         self._calls = calls
 
     @overload
@@ -88,7 +88,7 @@ class CallHistory(Sequence[RecordedCall]):
     @overload
     def __getitem__(self, index: slice) -> Sequence[RecordedCall]: ...
     def __getitem__(self, index: int | slice) -> RecordedCall | Sequence[RecordedCall]:
-        return self._calls[index]
+        return list(self._calls)[index] if isinstance(index, slice) else self._calls[index]
 
     def __len__(self) -> int:
         return len(self._calls)

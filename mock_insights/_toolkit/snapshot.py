@@ -121,7 +121,7 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
         raise UsageError(
             f"not a {FORMAT} snapshot: unexpected {', '.join(unknown) or data.get('format')!r}"
         )
-    fresh = Backend()
+    fresh = Backend(backend.external)
     if data.get("organization") is not None:
         organization = data["organization"]
         _check_entry("organization", organization, tuple(key for key, _ in _ORGANIZATION_KEYS))
