@@ -295,10 +295,10 @@ class InsightsMock:
     @overload
     def __call__(self, target: Callable[P, R]) -> Callable[P, R]: ...
     def __call__(self, target: Any) -> Any:
-        """Decorate a test function, coroutine function, method or class."""
+        """Decorate a test function, coroutine or generator function, method or class."""
         if inspect.isclass(target):
             return wrap_class(target, self._fresh)
-        if callable(target):
+        if callable(target) or isinstance(target, (staticmethod, classmethod)):
             return wrap_callable(target, self._fresh)
         raise TypeError(f"mock_insights cannot decorate {target!r}: expected a function or a class")
 

@@ -56,11 +56,37 @@ def test_seeding_an_impossible_trail_fails_and_changes_nothing(insights_mock, cl
         insights_mock.seed_trail(
             Name=TRAIL,
             S3BucketName=BUCKET,
-            EventSelectors=[{"ReadWriteType": "ReadOnly"}],
-            InsightSelectors=[CALL_RATE],
+            InsightSelectors=[CALL_RATE, CALL_RATE],  # the same type twice: never accepted
         )
     assert caught.value.__cause__.code == "InvalidInsightSelectorsException"
     assert client.list_trails()["Trails"] == []
+
+
+def test_insights_with_narrowed_selectors_round_trip_through_a_snapshot(insights_mock, client):
+    """Insights on, then the selectors narrowed (allowed): the snapshot of that state restores."""
+    client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+    client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=[CALL_RATE])
+    client.put_event_selectors(
+        TrailName=TRAIL,
+        EventSelectors=[{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}],
+    )
+    saved = insights_mock.snapshot()
+    insights_mock.restore(saved)
+    assert insights_mock.snapshot() == saved
+    assert client.get_insight_selectors(TrailName=TRAIL)["InsightSelectors"] == [CALL_RATE]
+    assert client.get_event_selectors(TrailName=TRAIL)["EventSelectors"][0]["ReadWriteType"] == (
+        "ReadOnly"
+    )
+
+
+def test_seeded_insights_without_selectors_keep_the_default_selectors(insights_mock, client):
+    insights_mock.seed_trail(Name=TRAIL, S3BucketName=BUCKET, InsightSelectors=[CALL_RATE])
+    trail = client.get_trail(Name=TRAIL)["Trail"]
+    assert trail["HasInsightSelectors"] is True
+    assert trail["HasCustomEventSelectors"] is False
+    selectors = client.get_event_selectors(TrailName=TRAIL)
+    assert "AdvancedEventSelectors" not in selectors
+    assert selectors["EventSelectors"][0]["ReadWriteType"] == "All"
 
 
 def test_seeding_checks_types_the_way_botocore_does(insights_mock):

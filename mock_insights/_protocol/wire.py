@@ -57,7 +57,7 @@ def decode(request: WireRequest) -> tuple[str, Params]:
         return operation, {}
     try:
         params = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting too deep to parse
         params = None
     if not isinstance(params, dict):
         raise ServiceError(

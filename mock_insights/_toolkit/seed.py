@@ -98,6 +98,26 @@ def _timestamp(entry: Mapping[str, Any], key: str, subject: str) -> float | None
     return float(value)
 
 
+# Advanced selectors that log every management and data event: every Insights prerequisite.
+_EVERY_EVENT = [
+    {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+    {
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+        ]
+    },
+]
+
+
+def _reset_event_selectors(trail: Trail) -> None:
+    """Back to the selectors a new trail has, as if never changed."""
+    fresh = Trail(trail.name, trail.home_region, trail.account_id, trail.arn, "")
+    trail.event_selectors = fresh.event_selectors
+    trail.advanced_event_selectors = fresh.advanced_event_selectors
+    trail.has_custom_event_selectors = fresh.has_custom_event_selectors
+
+
 def seed_trail(backend: Backend, entry: Mapping[str, Any], where: Where) -> Trail:
     """Create one trail with its selectors and logging state; all of it or nothing."""
     create_keys = service_model.members("CreateTrailRequest")
@@ -111,11 +131,17 @@ def seed_trail(backend: Backend, entry: Mapping[str, Any], where: Where) -> Trai
         selectors = {
             k: entry[k] for k in ("EventSelectors", "AdvancedEventSelectors") if k in entry
         }
-        if selectors:
-            _run("PutEventSelectors", call, {"TrailName": trail.arn, **selectors}, subject)
         if entry.get("InsightSelectors"):
+            # As a user reaches it: Insights turned on while every event was logged, the
+            # selectors narrowed afterwards (which CloudTrail allows).
+            every_event = {"TrailName": trail.arn, "AdvancedEventSelectors": _EVERY_EVENT}
+            _run("PutEventSelectors", call, every_event, subject)
             insights = {"TrailName": trail.arn, "InsightSelectors": entry["InsightSelectors"]}
             _run("PutInsightSelectors", call, insights, subject)
+            if not selectors:
+                _reset_event_selectors(trail)
+        if selectors:
+            _run("PutEventSelectors", call, {"TrailName": trail.arn, **selectors}, subject)
         if entry.get("IsLogging"):
             _run("StartLogging", call, {"Name": trail.arn}, subject)
         for key, attribute in (
