@@ -38,14 +38,19 @@ def _credentials_without_the_network(monkeypatch):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
+def _loopback(host) -> bool:
+    return host is None or (isinstance(host, str) and (host.startswith(_LOOPBACK) or "/" in host))
+
+
 @pytest.fixture(autouse=True)
 def _no_socket_leaves_the_machine(monkeypatch):
-    """Fail any test that opens a socket to a non-loopback address."""
+    """Fail any test that looks up or connects to a non-loopback address."""
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
 
     def check(address) -> None:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not host.startswith(_LOOPBACK) and "/" not in host:
+        if not _loopback(host):
             pytest.fail(f"a test tried to reach the network: {address!r}", pytrace=True)
 
     def connect(self, address):
@@ -56,5 +61,10 @@ def _no_socket_leaves_the_machine(monkeypatch):
         check(address)
         return real_connect_ex(self, address)
 
+    def getaddrinfo(host, *args, **kwargs):
+        check((host.decode() if isinstance(host, bytes) else host,))
+        return real_getaddrinfo(host, *args, **kwargs)
+
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
