@@ -29,13 +29,23 @@ def trail(client) -> str:
 _LOOPBACK = ("127.", "::1", "localhost")
 
 
+@pytest.fixture(scope="session")
+def _no_aws_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("no-aws")
+
+
 @pytest.fixture(autouse=True)
-def _credentials_without_the_network(monkeypatch):
+def _credentials_without_the_network(monkeypatch, _no_aws_files):
     """Clients made outside a mock find credentials without asking the instance metadata
-    service, whichever test ran first (boto3's default session caches what it finds)."""
+    service and without the developer's profile or config files, whichever
+    test ran first and whatever the shell exports (CI runs with ``AWS_PROFILE=missing``)."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "outside-the-mock")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "outside-the-mock")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(_no_aws_files / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(_no_aws_files / "credentials"))
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def _loopback(host) -> bool:

@@ -26,3 +26,11 @@ def raises_code(code: str, message: str | None = None):
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     if message is not None:
         assert error["Message"] == message
+
+
+def cloudtrail_model():
+    """botocore's CloudTrail model, read without a session (so no profile is looked up)."""
+    from botocore.loaders import Loader
+    from botocore.model import ServiceModel
+
+    return ServiceModel(Loader().load_service_model("cloudtrail", "service-2"), "cloudtrail")

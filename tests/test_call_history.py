@@ -130,3 +130,32 @@ def test_calls_stay_readable_after_the_mock_stops():
     assert [c.operation for c in mock.calls] == ["ListTrails"]
     with mock:
         assert len(mock.calls) == 0  # a new activation starts a new history
+
+
+def test_history_limit_keeps_only_the_newest_calls():
+    with mock_insights(history_limit=2) as mock:
+        client = boto3.client("cloudtrail", region_name="us-east-1")
+        for name in ("trail-one", "trail-two", "trail-three"):
+            client.create_trail(Name=name, S3BucketName=BUCKET)
+        assert [call.params["Name"] for call in mock.calls] == ["trail-two", "trail-three"]
+        assert [call.params["Name"] for call in mock.calls[-1:]] == ["trail-three"]
+        assert len(client.list_trails()["Trails"]) == 3  # state is kept, history is capped
+
+
+def test_history_limit_zero_records_nothing():
+    with mock_insights(history_limit=0) as mock:
+        client = boto3.client("cloudtrail", region_name="us-east-1")
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        assert len(mock.calls) == 0
+        mock.calls.assert_not_called()
+
+
+def test_history_limit_must_be_a_count():
+    with pytest.raises(UsageError, match="history_limit"):
+        mock_insights(history_limit=-1)
+
+
+@pytest.mark.insights_mock(history_limit=1)
+def test_the_marker_sets_the_history_limit(insights_mock, client, trail):
+    client.get_trail(Name=trail)
+    assert [call.operation for call in insights_mock.calls] == ["GetTrail"]

@@ -7,17 +7,17 @@ exist, so that lookups succeed often enough to reach the deeper rules.
 
 from __future__ import annotations
 
-import botocore.session
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
+from helpers import cloudtrail_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_insights import mock_insights
 from mock_insights._protocol.dispatch import supported_operations
 
-MODEL = botocore.session.get_session().get_service_model("cloudtrail")
+MODEL = cloudtrail_model()
 GENERIC = {"SerializationException", "ValidationException"}
 KNOWN_STRINGS = [
     "fuzz-trail",

@@ -4,11 +4,10 @@ naturally where the mock models the cause, by ``inject_error`` otherwise."""
 from __future__ import annotations
 
 import boto3
-import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from helpers import BUCKET, OTHER_REGION, REGION, TRAIL, arn
+from helpers import BUCKET, OTHER_REGION, REGION, TRAIL, arn, cloudtrail_model
 
 CALL_RATE = [{"InsightType": "ApiCallRateInsight"}]
 KEY = "alias/trail-key"
@@ -70,7 +69,7 @@ NATURAL = {
 
 
 def _model_codes() -> list[str]:
-    model = botocore.session.get_session().get_service_model("cloudtrail")
+    model = cloudtrail_model()
     return [shape.name for shape in model.operation_model("PutInsightSelectors").error_shapes]
 
 

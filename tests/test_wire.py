@@ -97,3 +97,16 @@ def test_unknown_members_are_ignored():
 def test_a_huge_body_is_answered():
     names = json.dumps({"trailNameList": [f"trail-{i}" for i in range(20000)]}).encode()
     assert _call(PREFIX + "DescribeTrails", names) == (200, {"trailList": []})
+
+
+def test_nesting_too_deep_to_parse_is_a_serialization_error():
+    deep = b'{"Name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    status, body = _call(PREFIX + "GetTrail", deep)
+    assert status == 400 and body["__type"] == "SerializationException"
+
+
+def test_deep_nesting_that_parses_gets_a_modeled_answer():
+    depth = 500  # parses within Python's recursion limit; the model still says no
+    nested = b'{"Name": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
+    status, body = _call(PREFIX + "GetTrail", nested)
+    assert status == 400 and body["__type"] == "SerializationException"
