@@ -195,8 +195,9 @@ def worker_inactive(**_: Any) -> dict[str, float]:
     """A CloudTrail call answered by the floor handler, with and without mock_insights' hooks.
 
     mock_insights is imported and never started. The "without" client comes from a session
-    made while its handlers were taken out of botocore's built-in list, so the two clients
-    differ only in what importing mock_insights adds to every call. One interpreter and
+    made while its handlers were taken out of botocore's built-in list, and its batches run
+    with botocore's own methods in place of the ones mock_insights wraps, so the two differ
+    only in what importing mock_insights adds to every call. One interpreter and
     alternating batches, because the difference is small and fresh interpreters differ more.
     """
     import botocore.handlers
@@ -219,10 +220,35 @@ def worker_inactive(**_: Any) -> dict[str, float]:
     with_hooks = put_on(botocore.session.Session())
     return _alternating(
         {
-            "without mock_insights": (without, contextlib.nullcontext()),
+            "without mock_insights": (without, _UnwrappedBotocore()),
             "imported, inactive": (with_hooks, contextlib.nullcontext()),
         },
     )
+
+
+class _UnwrappedBotocore:
+    """botocore's own methods in place of the ones mock_insights wraps, around each batch."""
+
+    def __init__(self) -> None:
+        import botocore.endpoint
+        import botocore.session
+        import botocore.signers
+
+        owners = [
+            (botocore.signers.RequestSigner, "_choose_signer"),
+            (botocore.endpoint.Endpoint, "_send"),
+            (botocore.session.Session, "get_credentials"),
+            (botocore.session.Session, "get_scoped_config"),
+        ]
+        self._wrapped = [(owner, name, getattr(owner, name)) for owner, name in owners]
+
+    def __enter__(self) -> None:
+        for owner, name, method in self._wrapped:
+            setattr(owner, name, method.__wrapped__)
+
+    def __exit__(self, *_: object) -> None:
+        for owner, name, method in self._wrapped:
+            setattr(owner, name, method)
 
 
 def worker_s3(**_: Any) -> dict[str, float]:

@@ -125,6 +125,7 @@ def _choose_signer(original: Callable[..., Any]) -> Callable[..., Any]:
         return original(signer, operation_name, signing_type, context)
 
     choose_signer.mock_insights_guard = True  # type: ignore[attr-defined]
+    choose_signer.__wrapped__ = original  # type: ignore[attr-defined]
     return choose_signer
 
 
@@ -178,6 +179,7 @@ def _guard(send: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
         return send(endpoint, request)
 
     guarded_send.mock_insights_guard = True  # type: ignore[attr-defined]
+    guarded_send.__wrapped__ = send  # type: ignore[attr-defined]
     return guarded_send
 
 

@@ -29,8 +29,9 @@ FAKE_KEY = "mock_insights"
 _MARK = "mock_insights_isolation"
 
 
-def _marked(function: Callable[..., Any]) -> Callable[..., Any]:
+def _marked(function: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
     setattr(function, _MARK, True)
+    function.__wrapped__ = original  # type: ignore[attr-defined]
     return function
 
 
@@ -43,7 +44,7 @@ def _get_credentials(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return explicit
         return Credentials(FAKE_KEY, FAKE_KEY, method="mock_insights")
 
-    return _marked(get_credentials)
+    return _marked(get_credentials, original)
 
 
 def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -55,7 +56,7 @@ def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 raise
             return {}
 
-    return _marked(get_scoped_config)
+    return _marked(get_scoped_config, original)
 
 
 _WRAPS = (
