@@ -119,7 +119,8 @@ def _choose_signer(original: Callable[..., Any]) -> Callable[..., Any]:
     def choose_signer(signer: Any, operation_name: Any, signing_type: Any, context: Any) -> Any:
         if active.current is not None and signer._signing_name in _MOCKED_SIGNING_NAMES:
             if not getattr(signer, "mock_insights_tagged", False):  # a client the mixin missed
-                _register_caller(signer._event_emitter, Caller(signer, None, False))
+                if signer._signing_name == "cloudtrail":
+                    _register_caller(signer._event_emitter, Caller(signer, None, False))
                 signer.mock_insights_tagged = True
             return UNSIGNED
         return original(signer, operation_name, signing_type, context)
