@@ -23,9 +23,13 @@ def _invalid(message: str) -> ServiceError:
 
 
 def parse(raw: list[Any], *, allowed_categories: tuple[str, ...] | None = None) -> list[Selector]:
-    """Validate ``InsightSelectors`` and return the form to store and echo back."""
+    """Validate ``InsightSelectors`` and return the form to store and echo back.
+
+    ``EventCategories`` is read only where the installed model has it (botocore 1.41 and
+    later); an older model does not know the member, so it is ignored like any unknown one.
+    """
     insight_types = service_model.enum_values("InsightType")
-    categories = allowed_categories or service_model.enum_values("SourceEventCategory")
+    knows_categories = "EventCategories" in service_model.members("InsightSelector")
     seen_types: set[str] = set()
     parsed: list[Selector] = []
     for selector in raw:
@@ -41,7 +45,8 @@ def parse(raw: list[Any], *, allowed_categories: tuple[str, ...] | None = None) 
             raise _invalid(f"InsightType {insight_type} is specified more than once.")
         seen_types.add(insight_type)
         stored: Selector = {"InsightType": insight_type}
-        if "EventCategories" in selector:
+        if knows_categories and "EventCategories" in selector:
+            categories = allowed_categories or service_model.enum_values("SourceEventCategory")
             given = selector["EventCategories"]
             if not given:
                 raise _invalid(
