@@ -1,11 +1,13 @@
-"""Process-wide activation: which mocks are active, the shared state, and the environment.
+"""Process-wide activation: which mocks are active, and the state they share.
 
 Activation is reference counted and process-wide, as moto's is: every thread and every
 asyncio task sees the same state while any mock is active, so threads the code under test
 starts are answered too. Concurrent ``with`` blocks in different threads or tasks nest: the
 first start creates a fresh harness (state, call history, pending faults), the last stop lets
-go of it and restores the environment. The region and account of the most recently started
-active mock apply.
+go of it. The region and account of the most recently started active mock apply.
+
+Activation writes nothing to the environment: the botocore adapter answers credential, region
+and metadata lookups in memory while ``active.current`` is set.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._adapters import active, moto_coexistence
-from ._environment import Environment
 
 if TYPE_CHECKING:
     from ._toolkit.harness import Harness
@@ -35,7 +36,6 @@ class Settings:
 
 _lock = threading.Lock()
 _stack: list[Settings] = []
-_environment = Environment()
 
 
 def region() -> str:
@@ -50,12 +50,11 @@ def push(settings: Settings) -> Harness:
             from ._toolkit.harness import Harness  # loaded on first activation, not at import
 
             harness = Harness(settings.history_limit, moto_coexistence.CONDITIONS)
-            _stack.append(settings)
-            _environment.apply(region())
         else:
             harness = active.current.harness
-            _stack.append(settings)
-        _activate(harness)
+        _stack.append(settings)
+        moto_coexistence.claim_cloudtrail()
+        _publish(harness)
         return harness
 
 
@@ -68,14 +67,10 @@ def pop(settings: Settings) -> None:
                 break
         if _stack:
             assert active.current is not None
-            _activate(active.current.harness)
+            _publish(active.current.harness)
         else:
             active.current = None
-            _environment.restore()
 
 
-def _activate(harness: Harness) -> None:
-    current_region = region()
-    _environment.set_region(current_region)
-    moto_coexistence.claim_cloudtrail()
-    active.current = active.Active(harness, _stack[-1].account_id, current_region)
+def _publish(harness: Harness) -> None:
+    active.current = active.Active(harness, _stack[-1].account_id, region())

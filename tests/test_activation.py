@@ -145,26 +145,29 @@ def test_decorating_something_else_is_a_type_error():
         mock_insights()(42)  # type: ignore[call-overload]
 
 
-def test_environment_is_restored_exactly(monkeypatch):
+def test_the_environment_is_never_written(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "real-key")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/home/dev/.aws/config")
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     before = dict(os.environ)
     with mock_insights(region="ap-south-1"):
-        # Credentials are answered in memory, never written to the environment.
-        assert os.environ["AWS_ACCESS_KEY_ID"] == "real-key"
-        assert os.environ["AWS_SESSION_TOKEN"] == "real-token"
-        assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
-        assert os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
-        assert os.environ["AWS_CONFIG_FILE"] == os.devnull
-        assert os.environ["AWS_SHARED_CREDENTIALS_FILE"] == os.devnull
+        assert dict(os.environ) == before
+        # Lookups are answered in memory instead: the mock's region, fake keys.
+        client = boto3.Session().client("cloudtrail")
+        assert client.meta.region_name == "ap-south-1"
+        assert client._request_signer._credentials.access_key == "mock_insights"
         with mock_insights(region="sa-east-1"):
-            assert os.environ["AWS_DEFAULT_REGION"] == "sa-east-1"
-        assert os.environ["AWS_DEFAULT_REGION"] == "ap-south-1"
+            assert boto3.Session().client("cloudtrail").meta.region_name == "sa-east-1"
+        assert boto3.Session().client("cloudtrail").meta.region_name == "ap-south-1"
     assert dict(os.environ) == before
+    assert boto3.Session().client("cloudtrail").meta.region_name == "eu-west-1"
+
+
+def test_a_monkeypatched_variable_inside_the_block_leaves_nothing_behind(monkeypatch):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    with monkeypatch.context() as inner, mock_insights():
+        inner.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    assert "AWS_DEFAULT_REGION" not in os.environ
 
 
 def test_fixture_yields_an_active_mock(insights_mock):

@@ -1,32 +1,42 @@
-"""Keep botocore's credential and profile lookups in memory while a mock is active.
+"""Answer botocore's credential, profile, region and metadata lookups in memory while active.
 
-Two class-level wraps of botocore's ``Session``, installed once at import, each a
-pass-through while inactive:
+Nothing here writes the environment: each lookup is a class-level wrap, installed once at
+import, that passes straight through while no mock is active. So there is nothing to restore
+on stop, and another tool that saves and restores variables (moto, ``monkeypatch``) cannot
+leave the mock's values behind or bring real ones back into reach.
 
-- ``Session.get_credentials``: a session without explicit keys gets fake static credentials,
-  not cached, so no provider runs (no credentials file, ``credential_process``, STS, SSO,
-  container or instance metadata) and no real key reaches a client made inside the block.
-  Keys set in code (``boto3.Session(aws_access_key_id=...)``) are kept: they pick the account.
-- ``Session.get_scoped_config``: a profile that does not exist (``AWS_PROFILE=missing``,
-  ``boto3.Session(profile_name="prod")`` with the config files set aside) reads as empty
-  instead of raising ``ProfileNotFound``.
+- ``Session.get_credentials``: a session without keys set in code gets fake static
+  credentials, not cached, so no provider runs (credentials file, ``credential_process``,
+  STS, SSO, container, instance metadata). Keys set in code are kept: they pick the account.
+- ``Session.get_config_variable("region")``: the mock's region, unless the session was given
+  one in code. ``AWS_DEFAULT_REGION`` and config files do not decide where a call acts.
+- ``Session.get_scoped_config``: a profile that does not exist reads as empty instead of
+  raising ``ProfileNotFound``; while a CloudTrail client is being built, the config file is
+  not read at all, so ``~/.aws`` settings (retries, say) do not change a test's outcome.
+  Other services keep their config (a local endpoint, for instance).
+- ``IMDSFetcher._assert_enabled``: the instance metadata service counts as disabled, for
+  fetchers made before the block too.
 
 Signing, the other place credentials are read, is skipped for CloudTrail by the hook.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from typing import Any
 
 import botocore.session
+import botocore.utils
 from botocore.credentials import Credentials
 from botocore.exceptions import ProfileNotFound
 
 from mock_insights._adapters import active
 
+MOCKED_SERVICES = frozenset({"cloudtrail", "cloudtrail-data"})
 FAKE_KEY = "mock_insights"
 _MARK = "mock_insights_isolation"
+_building_mocked_client = contextvars.ContextVar("mock_insights_building", default=False)
 
 
 def _marked(function: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,8 +57,24 @@ def _get_credentials(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return _marked(get_credentials, original)
 
 
+def _get_config_variable(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_config_variable(session: Any, logical_name: str, methods: Any = None) -> Any:
+        current = active.current
+        if (
+            current is not None
+            and logical_name == "region"
+            and session._session_instance_vars.get("region") is None
+        ):
+            return current.region
+        return original(session, logical_name, methods)
+
+    return _marked(get_config_variable, original)
+
+
 def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def get_scoped_config(session: Any) -> Any:
+        if active.current is not None and _building_mocked_client.get():
+            return {}
         try:
             return original(session)
         except ProfileNotFound:
@@ -59,9 +85,34 @@ def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return _marked(get_scoped_config, original)
 
 
+def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
+    def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        if active.current is None or service_name not in MOCKED_SERVICES:
+            return original(session, service_name, *args, **kwargs)
+        building = _building_mocked_client.set(True)
+        try:
+            return original(session, service_name, *args, **kwargs)
+        finally:
+            _building_mocked_client.reset(building)
+
+    return _marked(create_client, original)
+
+
+def _assert_enabled(original: Callable[[Any], None]) -> Callable[[Any], None]:
+    def assert_enabled(fetcher: Any) -> None:
+        if active.current is not None:
+            raise fetcher._RETRIES_EXCEEDED_ERROR_CLS()
+        original(fetcher)
+
+    return _marked(assert_enabled, original)
+
+
 _WRAPS = (
     (botocore.session.Session, "get_credentials", _get_credentials),
+    (botocore.session.Session, "get_config_variable", _get_config_variable),
     (botocore.session.Session, "get_scoped_config", _get_scoped_config),
+    (botocore.session.Session, "create_client", _create_client),
+    (botocore.utils.IMDSFetcher, "_assert_enabled", _assert_enabled),
 )
 
 
