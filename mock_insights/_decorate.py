@@ -24,26 +24,12 @@ import functools
 import inspect
 import sys
 from collections.abc import AsyncIterator, Callable, Generator
-from contextlib import AbstractContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 MockFactory = Callable[[], AbstractContextManager[Any]]
-_OPEN = "_mock_insights_open"  # per test instance: the activations setup_method opened
-
-
-def _shape(target: Any) -> str:
-    """``asyncgen``, ``coroutine``, ``generator`` or ``function``: what calling gives."""
-    while isinstance(target, functools.partial):
-        target = target.func
-    if not inspect.isroutine(target) and callable(target):
-        target = type(target).__call__  # a callable object: its method says what it returns
-    if inspect.isasyncgenfunction(target):
-        return "asyncgen"
-    if inspect.iscoroutinefunction(target):
-        return "coroutine"
-    if inspect.isgeneratorfunction(target):
-        return "generator"
-    return "function"
+_OPEN = "_mock_insights_activation"  # per test instance: the activation its setup opened
+_CLOSING = "_mock_insights_closing"  # per test instance: how deep in teardown wrappers
 
 
 def _is_fixture(target: Any) -> bool:
@@ -68,70 +54,79 @@ def wrap_callable(func: Any, factory: MockFactory) -> Any:
     _refuse_fixture(func)
     import wrapt  # imported on first decoration: wrapt pulls in asyncio, too slow for import
 
-    return wrapt.FunctionWrapper(func, _RUNNERS[_shape(func)](factory))
-
-
-def _run_function(factory: MockFactory) -> Callable[..., Any]:
     def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         with factory():
-            return wrapped(*args, **kwargs)
+            result = wrapped(*args, **kwargs)
+        return _mocked_later(result, factory)
 
-    return run
-
-
-def _run_coroutine(factory: MockFactory) -> Callable[..., Any]:
-    async def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-        with factory():
-            return await wrapped(*args, **kwargs)
-
-    return run
+    return wrapt.FunctionWrapper(func, run)
 
 
-def _run_generator(factory: MockFactory) -> Callable[..., Any]:
-    def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Generator[Any, Any, Any]:
-        with factory():
-            result: Any = yield from wrapped(*args, **kwargs)
-            return result
-
-    return run
-
-
-def _run_async_generator(factory: MockFactory) -> Callable[..., Any]:
-    async def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> AsyncIterator[Any]:
-        with factory():
-            inner = wrapped(*args, **kwargs)
-            try:
-                value = await inner.__anext__()
-                while True:
-                    try:
-                        sent = yield value
-                    except GeneratorExit:
-                        raise
-                    except BaseException as error:  # thrown in: hand it to the body
-                        value = await inner.athrow(error)
-                    else:
-                        value = await inner.asend(sent)
-            except StopAsyncIteration:
-                return
-            finally:
-                await inner.aclose()
-
-    return run
+def _mocked_later(result: Any, factory: MockFactory) -> Any:
+    """A call's result whose body runs later (a coroutine, a generator, an async generator,
+    a ``contextlib`` context manager), made to run it inside its own activation."""
+    if inspect.iscoroutine(result):
+        return _awaited(result, factory)
+    if inspect.isgenerator(result):
+        return _delegated(result, factory)
+    if inspect.isasyncgen(result):
+        return _delegated_async(result, factory)
+    body = getattr(result, "gen", None)  # @contextmanager / @asynccontextmanager objects
+    if isinstance(result, (AbstractContextManager, AbstractAsyncContextManager)) and (
+        inspect.isgenerator(body) or inspect.isasyncgen(body)
+    ):
+        setattr(result, "gen", _mocked_later(body, factory))  # noqa: B010 - typed as Any
+    return result
 
 
-_RUNNERS: dict[str, Callable[[MockFactory], Callable[..., Any]]] = {
-    "function": _run_function,
-    "coroutine": _run_coroutine,
-    "generator": _run_generator,
-    "asyncgen": _run_async_generator,
-}
+async def _awaited(coroutine: Any, factory: MockFactory) -> Any:
+    with factory():
+        return await coroutine
+
+
+def _delegated(generator: Any, factory: MockFactory) -> Generator[Any, Any, Any]:
+    with factory():
+        result: Any = yield from generator
+        return result
+
+
+async def _delegated_async(inner: Any, factory: MockFactory) -> AsyncIterator[Any]:
+    with factory():
+        try:
+            value = await inner.__anext__()
+            while True:
+                try:
+                    sent = yield value
+                except GeneratorExit:
+                    raise
+                except BaseException as error:  # thrown in: hand it to the body
+                    value = await inner.athrow(error)
+                else:
+                    value = await inner.asend(sent)
+        except StopAsyncIteration:
+            return
+        finally:
+            await inner.aclose()
+
+
+_CLASS_LEVEL = ("setup_class", "teardown_class", "setUpClass", "tearDownClass")
 
 
 def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
-    """Mock every test of ``cls`` from setup to teardown, and return ``cls`` itself."""
+    """Mock every test of ``cls`` from setup to teardown, and return ``cls`` itself.
+
+    Subclasses defined later are decorated the same way, so a test class inheriting from a
+    decorated one is mocked too. Class-level setup and teardown get short activations of
+    their own: never unmocked, but their state is not the tests' (each test starts fresh).
+    """
+    for name in _CLASS_LEVEL:
+        method = inspect.getattr_static(cls, name, None)
+        if isinstance(method, classmethod):
+            setattr(cls, name, _class_level(method, factory))
+    _decorate_subclasses(cls, factory)
     unittest = sys.modules.get("unittest")  # a TestCase subclass means it is already imported
     if unittest is not None and issubclass(cls, unittest.TestCase):
-        cls.run = wrap_callable(cls.run, factory)
+        cls.run = wrap_callable(inspect.getattr_static(cls, "run"), factory)
         return cls
     for name in dir(cls):
         if name.startswith("test") or name in ("setup", "teardown"):
@@ -141,63 +136,118 @@ def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
             )
             if routine and not _is_fixture(attribute):
                 setattr(cls, name, wrap_callable(attribute, factory))
-    cls.setup_method = _opening(getattr(cls, "setup_method", None), factory)
-    cls.teardown_method = _closing(getattr(cls, "teardown_method", None))
+    # pytest 7 calls nose-style ``setup``/``teardown`` only when there is no
+    # ``setup_method``/``teardown_method``: open and close in whichever pytest will call.
+    opener = "setup" if _has(cls, "setup") and not _has(cls, "setup_method") else "setup_method"
+    closer = (
+        "teardown"
+        if _has(cls, "teardown") and not _has(cls, "teardown_method")
+        else "teardown_method"
+    )
+    setattr(cls, opener, _opening(getattr(cls, opener, None), factory))
+    setattr(cls, closer, _closing(getattr(cls, closer, None)))
     return cls
 
 
+def _class_level(method: classmethod[Any, Any, Any], factory: MockFactory) -> Any:
+    """A class-level setup or teardown in its own activation. A plain function, because
+    pytest unwraps the classmethod (``__func__``) and would skip a proxy around it."""
+    function = method.__func__
+
+    @functools.wraps(function)
+    def run(cls: type[Any], *args: Any, **kwargs: Any) -> Any:
+        with factory():
+            return function(cls, *args, **kwargs)
+
+    return classmethod(run)
+
+
+def _has(cls: type[Any], name: str) -> bool:
+    return callable(getattr(cls, name, None))
+
+
+def _decorate_subclasses(cls: type[Any], factory: MockFactory) -> None:
+    """Make every later subclass of ``cls`` decorated as ``cls`` is."""
+    own = cls.__dict__.get("__init_subclass__")
+
+    def __init_subclass__(subclass: type[Any], /, **kwargs: Any) -> None:
+        if isinstance(own, classmethod):
+            own.__func__(subclass, **kwargs)
+        else:
+            super(cls, subclass).__init_subclass__(**kwargs)
+        wrap_class(subclass, factory)
+
+    cls.__init_subclass__ = classmethod(__init_subclass__)  # type: ignore[assignment]
+
+
+def close_test_activation(instance: Any) -> None:
+    """End the activation a test's setup opened, if one is still open (the pytest plugin
+    calls this after every test, so a teardown that never ran cannot leave the mock on)."""
+    state = getattr(instance, "__dict__", None)
+    mock = None if state is None else state.pop(_OPEN, None)
+    if mock is not None:
+        mock.__exit__(None, None, None)
+
+
+def _open_test_activation(instance: Any, factory: MockFactory) -> bool:
+    """Open the test's one activation unless it is open already; whether this call opened it."""
+    if _OPEN in instance.__dict__:
+        return False
+    mock = factory()
+    mock.__enter__()
+    instance.__dict__[_OPEN] = mock
+    return True
+
+
+def _bound(instance: Any, args: Any) -> Any:
+    """The test instance a wrapt wrapper was called for (also when called on the class)."""
+    return instance if instance is not None else args[0]
+
+
 def _opening(original: Callable[..., Any] | None, factory: MockFactory) -> Any:
-    """``setup_method`` that starts an activation for the test, before the original runs."""
-
-    def open_activation(instance: Any) -> None:
-        mock = factory()
-        mock.__enter__()
-        instance.__dict__.setdefault(_OPEN, []).append(mock)
-
-    def close_on_error(instance: Any) -> None:
-        instance.__dict__[_OPEN].pop().__exit__(*sys.exc_info())
-
+    """A setup method that opens the test's activation before the original runs."""
     if original is None:
 
         def setup_method(self: Any, method: Any = None) -> None:
-            open_activation(self)
+            _open_test_activation(self, factory)
 
         return setup_method
 
     import wrapt
 
     def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-        open_activation(instance)
+        test = _bound(instance, args)
+        opened = _open_test_activation(test, factory)
         try:
             return wrapped(*args, **kwargs)
         except BaseException:
-            close_on_error(instance)
+            if opened:  # a failed setup is not torn down: close now
+                close_test_activation(test)
             raise
 
     return wrapt.FunctionWrapper(original, run)
 
 
 def _closing(original: Callable[..., Any] | None) -> Any:
-    """``teardown_method`` that ends the test's activation after the original ran."""
-
-    def close_activation(instance: Any) -> None:
-        opened = instance.__dict__.get(_OPEN)
-        if opened:
-            opened.pop().__exit__(None, None, None)
-
+    """A teardown method that closes the test's activation once the outermost one is done."""
     if original is None:
 
         def teardown_method(self: Any, method: Any = None) -> None:
-            close_activation(self)
+            close_test_activation(self)
 
         return teardown_method
 
     import wrapt
 
     def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+        test = _bound(instance, args)
+        depth = test.__dict__.get(_CLOSING, 0)
+        test.__dict__[_CLOSING] = depth + 1
         try:
             return wrapped(*args, **kwargs)
         finally:
-            close_activation(instance)
+            test.__dict__[_CLOSING] = depth
+            if depth == 0:
+                close_test_activation(test)
 
     return wrapt.FunctionWrapper(original, run)

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from ._activation import DEFAULT_ACCOUNT_ID
+from ._decorate import close_test_activation
 from ._mock import InsightsMock
 
 MARKER = "insights_mock"
@@ -80,3 +81,13 @@ def _insights_mock_marker(request: pytest.FixtureRequest) -> None:
     """Switch the fixture on for tests that carry the marker without naming the fixture."""
     if request.node.get_closest_marker(MARKER) is not None:
         request.getfixturevalue("insights_mock")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After a test's teardown, end the activation a decorated class's setup opened if a
+    teardown that skipped ``super()`` left it open: the next test must start unmocked."""
+    yield
+    instance = getattr(item, "instance", None)
+    if instance is not None:
+        close_test_activation(instance)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import unittest
@@ -238,9 +239,12 @@ def test_nose_style_setup_and_teardown_run_mocked():
         def teardown(self):
             seen.append(active.current is not None)
 
-    Nose().setup()
-    Nose().teardown()
+    test = Nose()
+    test.setup()  # opens the test's activation (pytest 7 calls it when there is no setup_method)
+    assert active.current is not None
+    test.teardown()
     assert seen == [True, True]
+    assert active.current is None
 
 
 class _CaseBase(unittest.TestCase):
@@ -259,3 +263,110 @@ class TestCaseSubclass(_CaseBase):
 
     def tearDown(self):
         self.assertEqual(_trails(), [TRAIL])
+
+
+# --- results that run their body later ------------------------------------------------------
+
+
+def _timeout(function):
+    """A sync decorator returning a coroutine, as timeout and retry helpers do."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return asyncio.wait_for(function(*args, **kwargs), timeout=5)
+
+    return wrapper
+
+
+def test_a_sync_wrapper_returning_a_coroutine_is_mocked_when_awaited():
+    @mock_insights
+    @_timeout
+    async def body() -> list[str]:
+        await asyncio.sleep(0)
+        _create()
+        return _trails()
+
+    assert asyncio.run(body()) == [TRAIL]
+    assert active.current is None
+
+
+def test_context_managers_from_contextlib_are_mocked_from_enter_to_exit():
+    @mock_insights
+    @contextlib.contextmanager
+    def trail_for_a_while():
+        _create()
+        yield _trails()
+        assert _trails() == [TRAIL]  # the exit runs mocked too
+
+    @mock_insights
+    @contextlib.asynccontextmanager
+    async def async_trail_for_a_while():
+        _create("async-trail")
+        yield _trails()
+
+    with trail_for_a_while() as inside:
+        assert inside == [TRAIL]
+
+    async def use_async() -> list[str]:
+        async with async_trail_for_a_while() as names:
+            return names
+
+    assert asyncio.run(use_async()) == ["async-trail"]
+    assert active.current is None
+
+
+# --- class hierarchies and class-level setup ------------------------------------------------
+
+
+@mock_insights
+class DecoratedBase:
+    def setup_method(self, method):
+        _create()
+
+
+class TestUndecoratedSubclassWithItsOwnSetup(DecoratedBase):
+    def setup_method(self, method):  # does not call super(): still mocked, like any subclass
+        _create("child-trail")
+
+    def test_own(self):
+        assert _trails() == ["child-trail"]
+
+
+@mock_insights
+class TestClassLevelSetupRunsMocked:
+    class_setup_saw: list[str] = []
+
+    @classmethod
+    def setup_class(cls):
+        _create("class-trail")  # its own short activation: mocked, never sent
+        cls.class_setup_saw = _trails()
+
+    def test_class_setup_was_mocked_and_tests_start_fresh(self):
+        assert self.class_setup_saw == ["class-trail"]
+        assert _trails() == []
+
+
+def test_a_teardown_that_skips_super_leaves_no_activation_behind(pytester):
+    pytester.makepyfile(
+        """
+        import boto3
+        from mock_insights import mock_insights
+        from mock_insights._adapters import active
+
+        @mock_insights
+        class Base:
+            def teardown_method(self, method):
+                pass
+
+        class TestChild(Base):
+            def teardown_method(self, method):  # skips super(): the plugin closes it
+                pass
+
+            def test_mocked(self):
+                assert active.current is not None
+
+        def test_next_test_starts_unmocked():
+            assert active.current is None
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)

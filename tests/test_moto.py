@@ -4,6 +4,7 @@ and KMS conditions come from moto's state unless the test declared them."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -196,3 +197,26 @@ def test_without_moto_imported_mock_insights_never_imports_it():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_moto_imported_while_mock_insights_is_active_does_not_take_cloudtrail():
+    code = (
+        "import json, boto3\n"
+        "from mock_insights import mock_insights\n"
+        "with mock_insights() as m:\n"
+        "    from moto import mock_aws\n"
+        "    with mock_aws():\n"
+        "        boto3.client('s3', region_name='us-east-1').create_bucket(Bucket='audit-bucket')\n"
+        "        m.set_s3_bucket('audit-bucket')  # moto's bucket has no CloudTrail policy\n"
+        "        ct = boto3.client('cloudtrail', region_name='us-east-1')\n"
+        "        ct.create_trail(Name='audit-trail', S3BucketName='audit-bucket')\n"
+        "        ct.put_insight_selectors(TrailName='audit-trail', InsightSelectors=[{'InsightType': 'ApiCallRateInsight'}])\n"
+        "        seen = ct.get_trail(Name='audit-trail')['Trail']['HasInsightSelectors']\n"
+        "    print(json.dumps([len(m.calls), seen]))\n"
+    )
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [3, True]  # ours answered: moto reports False

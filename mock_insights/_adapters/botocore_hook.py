@@ -118,6 +118,8 @@ def _choose_signer(original: Callable[..., Any]) -> Callable[..., Any]:
 
     def choose_signer(signer: Any, operation_name: Any, signing_type: Any, context: Any) -> Any:
         if active.current is not None and signer._signing_name in _MOCKED_SIGNING_NAMES:
+            if not moto_coexistence.claimed:  # moto imported while active: before it answers
+                moto_coexistence.claim_cloudtrail()
             if not getattr(signer, "mock_insights_tagged", False):  # a client the mixin missed
                 if signer._signing_name == "cloudtrail":
                     _register_caller(signer._event_emitter, Caller(signer, None, False))
@@ -141,8 +143,6 @@ def respond(request: Any, current: active.Active) -> AWSResponse:
     The caller tag gives the client's region and account; an untagged request acts as the
     mock's account in the region of its URL (or the mock's region).
     """
-    if not moto_coexistence.claimed:  # moto imported after activation: claim before it runs
-        moto_coexistence.claim_cloudtrail()
     caller: Caller | None = getattr(request, _CALLER, None)
     region = None if caller is None else caller.region
     if region is None:

@@ -44,7 +44,10 @@ class RecordedCall:
     @property
     def params(self) -> Params:
         """The request parameters as sent (a fresh copy on every read)."""
-        decoded = json.loads(self._request_body) if self._request_body else {}
+        try:
+            decoded = json.loads(self._request_body) if self._request_body else {}
+        except (ValueError, RecursionError):  # a body AWS refused to parse: no parameters
+            return {}
         return decoded if isinstance(decoded, dict) else {}
 
     @property
