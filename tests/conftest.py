@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import socket
 
 import boto3
@@ -27,6 +28,16 @@ def trail(client) -> str:
 
 
 _LOOPBACK = ("127.", "::1", "localhost")
+# Settings a developer's shell may export that change how botocore retries or where it sends
+# calls made outside a mock (moto's S3, say); the suite's outcomes must not depend on them.
+_SHELL_KNOBS = (
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_DEFAULTS_MODE",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+)
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +55,11 @@ def _credentials_without_the_network(monkeypatch, _no_aws_files):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(_no_aws_files / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(_no_aws_files / "credentials"))
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", *_SHELL_KNOBS):
         monkeypatch.delenv(name, raising=False)
+    for name in os.environ:
+        if name.startswith("AWS_ENDPOINT_URL"):
+            monkeypatch.delenv(name)
 
 
 def _loopback(host) -> bool:

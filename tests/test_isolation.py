@@ -297,6 +297,7 @@ def test_outcomes_do_not_depend_on_the_shell(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
     monkeypatch.setattr("botocore.endpoint.time.sleep", lambda _: None)
     with mock_insights() as mock:
         seeded = mock.seed_trail(Name="seeded", S3BucketName=BUCKET)
