@@ -218,6 +218,15 @@ def test_defaults_mode_auto_does_not_ask_the_metadata_service(monkeypatch):
     assert "AWS_EC2_METADATA_DISABLED" not in os.environ
 
 
+def test_a_metadata_fetcher_made_before_the_block_makes_no_call(monkeypatch):
+    from botocore.utils import InstanceMetadataRegionFetcher
+
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+    fetcher = InstanceMetadataRegionFetcher()  # reads the variable now: enabled
+    with mock_insights():
+        assert fetcher.retrieve_region() is None  # no lookup of 169.254.169.254
+
+
 def test_a_missing_profile_in_the_shell_breaks_nothing(monkeypatch):
     monkeypatch.setenv("AWS_PROFILE", "missing")
     with mock_insights():
