@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 from . import _activation
 from ._activation import DEFAULT_ACCOUNT_ID, Settings
 from ._adapters import botocore_hook
-from ._cloudtrail.names import is_account_id
+from ._cloudtrail.account_ids import is_account_id
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
 

@@ -36,7 +36,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.validate import ParamValidationDecorator
 
 from mock_insights._adapters import active, botocore_isolation, moto_coexistence, user_agent
-from mock_insights._cloudtrail.names import is_account_id
+from mock_insights._cloudtrail.account_ids import is_account_id
 from mock_insights.errors import UnsupportedOperationError
 
 _BEFORE_SEND = "before-send.cloudtrail"

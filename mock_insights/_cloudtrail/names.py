@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TypeGuard
 
 from mock_insights.errors import ServiceError
 
@@ -14,11 +13,6 @@ _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 _TRAIL_ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):cloudtrail:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):trail/(?P<name>.+)"
 )
-
-
-def is_account_id(value: object) -> TypeGuard[str]:
-    """Whether ``value`` is a 12-digit AWS account ID (cheap: it runs on every call)."""
-    return isinstance(value, str) and len(value) == 12 and value.isascii() and value.isdigit()
 
 
 def partition(region: str) -> str:

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_insights._cloudtrail import service_model
+from mock_insights._cloudtrail.account_ids import is_account_id
 from mock_insights._cloudtrail.call import Call, Params
 from mock_insights._cloudtrail.delivery import kms_key_arn
-from mock_insights._cloudtrail.names import is_account_id
 from mock_insights._cloudtrail.state import (
     Backend,
     BucketCondition,
