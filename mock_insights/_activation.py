@@ -4,7 +4,7 @@ Activation is reference counted and process-wide, as moto's is: every thread and
 asyncio task sees the same state while any mock is active, so threads the code under test
 starts are answered too. Concurrent ``with`` blocks in different threads or tasks nest: the
 first start creates a fresh harness (state, call history, pending faults), the last stop lets
-go of it. The region and account of the most recently started active mock apply.
+go of it. The region and the account of the innermost mock that names one apply.
 
 Activation writes nothing to the environment: the botocore adapter answers credential, region
 and metadata lookups in memory while ``active.current`` is set.
@@ -30,7 +30,7 @@ class Settings:
     """What one activation asks for."""
 
     region: str | None
-    account_id: str
+    account_id: str | None
     history_limit: int | None = None
 
 
@@ -41,6 +41,11 @@ _stack: list[Settings] = []
 def region() -> str:
     """The region of region-less clients and seeds: the innermost configured, else the default."""
     return next((s.region for s in reversed(_stack) if s.region), DEFAULT_REGION)
+
+
+def account_id() -> str:
+    """The account calls act as by default: the innermost configured, else the default."""
+    return next((s.account_id for s in reversed(_stack) if s.account_id), DEFAULT_ACCOUNT_ID)
 
 
 def push(settings: Settings) -> Harness:
@@ -73,4 +78,4 @@ def pop(settings: Settings) -> None:
 
 
 def _publish(harness: Harness) -> None:
-    active.current = active.Active(harness, _stack[-1].account_id, region())
+    active.current = active.Active(harness, account_id(), region())

@@ -144,8 +144,8 @@ def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
         if _has(cls, "teardown") and not _has(cls, "teardown_method")
         else "teardown_method"
     )
-    setattr(cls, opener, _opening(getattr(cls, opener, None), factory))
-    setattr(cls, closer, _closing(getattr(cls, closer, None)))
+    setattr(cls, opener, _opening(inspect.getattr_static(cls, opener, None), factory))
+    setattr(cls, closer, _closing(inspect.getattr_static(cls, closer, None)))
     return cls
 
 
@@ -163,7 +163,7 @@ def _class_level(method: classmethod[Any, Any, Any], factory: MockFactory) -> An
 
 
 def _has(cls: type[Any], name: str) -> bool:
-    return callable(getattr(cls, name, None))
+    return inspect.getattr_static(cls, name, None) is not None
 
 
 def _decorate_subclasses(cls: type[Any], factory: MockFactory) -> None:
@@ -206,6 +206,8 @@ def _bound(instance: Any, args: Any) -> Any:
 
 def _opening(original: Callable[..., Any] | None, factory: MockFactory) -> Any:
     """A setup method that opens the test's activation before the original runs."""
+    if isinstance(original, (staticmethod, classmethod)):
+        return original  # no test instance to keep the activation on: tests open their own
     if original is None:
 
         def setup_method(self: Any, method: Any = None) -> None:
@@ -230,6 +232,8 @@ def _opening(original: Callable[..., Any] | None, factory: MockFactory) -> Any:
 
 def _closing(original: Callable[..., Any] | None) -> Any:
     """A teardown method that closes the test's activation once the outermost one is done."""
+    if isinstance(original, (staticmethod, classmethod)):
+        return original
     if original is None:
 
         def teardown_method(self: Any, method: Any = None) -> None:

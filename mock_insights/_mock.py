@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation
-from ._activation import DEFAULT_ACCOUNT_ID, Settings
+from ._activation import Settings
 from ._adapters import botocore_hook
 from ._cloudtrail.account_ids import is_account_id
 from ._decorate import wrap_callable, wrap_class
@@ -37,33 +37,33 @@ assert botocore_hook.HANDLERS  # importing _hook wires botocore; keep the import
 class InsightsMock:
     """Answers every CloudTrail call from in-memory state while it is started.
 
-    ``region`` is given to clients created without one (through ``AWS_DEFAULT_REGION``;
-    ``us-east-1`` unless a mock names one); ``account_id`` is the account calls act as unless
-    the client's access key is another account ID. ``history_limit`` keeps only the newest
-    calls in ``calls`` (``0``: record nothing). While started, the mock also records
-    every call (``calls``), injects faults (``inject_error``), seeds state (``seed_trail``,
-    ``seed_event_data_store``, ``set_s3_bucket``, ``set_kms_key``) and saves and loads it
-    (``snapshot``, ``restore``).
+    ``region`` is the region of clients created without one and of seeds without ``Region``;
+    ``account_id`` is the account calls act as unless the client's static access key is another
+    account ID. Without them, an enclosing mock's apply, else ``us-east-1`` and
+    ``123456789012``. ``history_limit`` keeps only the newest calls in ``calls`` (``0``: record
+    nothing). While started, the mock also records every call (``calls``), injects faults
+    (``inject_error``), seeds state (``seed_trail``, ``seed_event_data_store``,
+    ``set_s3_bucket``, ``set_kms_key``) and saves and loads it (``snapshot``, ``restore``).
     """
 
     def __init__(
         self,
         *,
         region: str | None = None,
-        account_id: str = DEFAULT_ACCOUNT_ID,
+        account_id: str | None = None,
         history_limit: int | None = None,
     ) -> None:
         if history_limit is not None and (isinstance(history_limit, bool) or history_limit < 0):
             raise UsageError(f"history_limit is a number of calls, 0 or more: {history_limit!r}")
         self.region = region
-        self.account_id = account_id
+        self._account_id = account_id
         self.history_limit = history_limit
         self._activations: list[Settings] = []
         self._harness: Harness | None = None
 
     def start(self) -> InsightsMock:
         """Activate; the outermost activation starts from empty state."""
-        settings = Settings(self.region, self.account_id, self.history_limit)
+        settings = Settings(self.region, self._account_id, self.history_limit)
         self._harness = _activation.push(settings)
         self._activations.append(settings)
         return self
@@ -73,6 +73,11 @@ class InsightsMock:
         if not self._activations:
             raise NotStartedError("stop() called on a mock_insights mock that is not started")
         _activation.pop(self._activations.pop())
+
+    @property
+    def account_id(self) -> str:
+        """The account calls act as: this mock's, else an enclosing mock's, else the default."""
+        return self._account_id or _activation.account_id()
 
     def _active_harness(self) -> Harness:
         if not self._activations or self._harness is None:
@@ -285,7 +290,7 @@ class InsightsMock:
 
     def _fresh(self) -> InsightsMock:
         return InsightsMock(
-            region=self.region, account_id=self.account_id, history_limit=self.history_limit
+            region=self.region, account_id=self._account_id, history_limit=self.history_limit
         )
 
     @overload
@@ -315,7 +320,7 @@ def mock_insights(
     /,
     *,
     region: str | None = None,
-    account_id: str = DEFAULT_ACCOUNT_ID,
+    account_id: str | None = None,
     history_limit: int | None = None,
 ) -> InsightsMock: ...
 def mock_insights(
@@ -323,7 +328,7 @@ def mock_insights(
     /,
     *,
     region: str | None = None,
-    account_id: str = DEFAULT_ACCOUNT_ID,
+    account_id: str | None = None,
     history_limit: int | None = None,
 ) -> Any:
     """Mock CloudTrail: bare or configured decorator, or ``with mock_insights() as m:``."""

@@ -65,7 +65,7 @@ def insights_mock(request: pytest.FixtureRequest) -> Iterator[InsightsMock]:
     options = _marker_options(request)
     mock = InsightsMock(
         region=options.get("region"),
-        account_id=options.get("account_id", DEFAULT_ACCOUNT_ID),
+        account_id=options.get("account_id"),
         history_limit=options.get("history_limit"),
     )
     with mock:

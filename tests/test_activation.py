@@ -175,3 +175,19 @@ def test_fixture_yields_an_active_mock(insights_mock):
     assert _create_and_count() == 1
     with raises_code("TrailAlreadyExistsException"):
         _create_and_count()
+
+
+def test_a_nested_mock_without_an_account_or_region_keeps_the_outer_ones():
+    @mock_insights
+    def make_trail(name: str) -> str:
+        client = boto3.client("cloudtrail")
+        return client.create_trail(Name=name, S3BucketName=BUCKET)["TrailARN"]
+
+    with mock_insights(account_id="111122223333", region="eu-west-1") as outer:
+        arn = make_trail("helper-trail")
+        assert arn == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/helper-trail"
+        names = [t["Name"] for t in boto3.client("cloudtrail").list_trails()["Trails"]]
+        assert names == ["helper-trail"]
+        assert outer.account_id == "111122223333"
+        assert mock_insights().account_id == "111122223333"  # unconfigured: the enclosing one
+    assert mock_insights().account_id == "123456789012"

@@ -370,3 +370,23 @@ def test_a_teardown_that_skips_super_leaves_no_activation_behind(pytester):
         """
     )
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_static_setup_methods_are_left_as_they_are():
+    calls: list[str] = []
+
+    @mock_insights
+    class WithStaticSetup:
+        @staticmethod
+        def setup_method(method=None):
+            calls.append("setup")
+
+        def test_body(self):
+            _create()
+            return _trails()
+
+    test = WithStaticSetup()
+    test.setup_method(None)
+    assert test.test_body() == [TRAIL] and calls == ["setup"]
+    test.teardown_method(None)
+    assert active.current is None

@@ -227,6 +227,17 @@ def test_a_metadata_fetcher_made_before_the_block_makes_no_call(monkeypatch):
         assert fetcher.retrieve_region() is None  # no lookup of 169.254.169.254
 
 
+def test_a_malformed_config_file_breaks_nothing(monkeypatch, tmp_path):
+    broken = tmp_path / "config"
+    broken.write_text("[default\nregion = nowhere\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(broken))
+    with mock_insights():
+        _enable_insights(boto3.Session().client("cloudtrail"))
+        client = botocore.session.get_session().create_client("cloudtrail")
+        assert len(client.list_trails()["Trails"]) == 1
+
+
 def test_a_missing_profile_in_the_shell_breaks_nothing(monkeypatch):
     monkeypatch.setenv("AWS_PROFILE", "missing")
     with mock_insights():

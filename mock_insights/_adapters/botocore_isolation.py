@@ -10,10 +10,11 @@ leave the mock's values behind or bring real ones back into reach.
   STS, SSO, container, instance metadata). Keys set in code are kept: they pick the account.
 - ``Session.get_config_variable("region")``: the mock's region, unless the session was given
   one in code. ``AWS_DEFAULT_REGION`` and config files do not decide where a call acts.
-- ``Session.get_scoped_config``: a profile that does not exist reads as empty instead of
-  raising ``ProfileNotFound``; while a CloudTrail client is being built, the config file is
-  not read at all, so ``~/.aws`` settings (retries, say) do not change a test's outcome.
-  Other services keep their config (a local endpoint, for instance).
+- ``Session.get_scoped_config`` and ``Session.full_config``: a profile that does not exist
+  reads as empty instead of raising ``ProfileNotFound``, and a malformed file as no file;
+  while a CloudTrail client is being built, the config files are not read at all, so
+  ``~/.aws`` settings (retries, say) do not change a test's outcome. Other services keep
+  their config (a local endpoint, for instance).
 - ``IMDSFetcher._assert_enabled``: the instance metadata service counts as disabled, for
   fetchers made before the block too.
 
@@ -23,13 +24,14 @@ Signing, the other place credentials are read, is skipped for CloudTrail by the 
 from __future__ import annotations
 
 import contextvars
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import botocore.session
 import botocore.utils
 from botocore.credentials import Credentials
-from botocore.exceptions import ProfileNotFound
+from botocore.exceptions import ConfigParseError, ProfileNotFound
 
 from mock_insights._adapters import active
 
@@ -85,6 +87,23 @@ def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return _marked(get_scoped_config, original)
 
 
+def _full_config(original: property) -> property:
+    read = original.fget
+    assert read is not None
+
+    def full_config(session: Any) -> Any:
+        if active.current is None:
+            return read(session)
+        if _building_mocked_client.get():
+            return {"profiles": {}}
+        try:
+            return read(session)
+        except ConfigParseError:  # a malformed file of the developer's: as if there were none
+            return {"profiles": {}}
+
+    return property(_marked(full_config, read))
+
+
 def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
         if active.current is None or service_name not in MOCKED_SERVICES:
@@ -111,6 +130,7 @@ _WRAPS = (
     (botocore.session.Session, "get_credentials", _get_credentials),
     (botocore.session.Session, "get_config_variable", _get_config_variable),
     (botocore.session.Session, "get_scoped_config", _get_scoped_config),
+    (botocore.session.Session, "full_config", _full_config),
     (botocore.session.Session, "create_client", _create_client),
     (botocore.utils.IMDSFetcher, "_assert_enabled", _assert_enabled),
 )
@@ -119,6 +139,7 @@ _WRAPS = (
 def install() -> None:
     """Wrap botocore's classes once per process; safe to call again."""
     for owner, name, wrap in _WRAPS:
-        original = getattr(owner, name)
-        if not getattr(original, _MARK, False):
+        original = inspect.getattr_static(owner, name)
+        marked = original.fget if isinstance(original, property) else original
+        if not getattr(marked, _MARK, False):
             setattr(owner, name, wrap(original))

@@ -95,7 +95,9 @@ class MotoConditions:
         owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
         if s3 is None or owner is None:
             return BucketCondition(exists=False)
-        partition, account_id = owner
+        # moto >= 5.1 keeps (partition, account) with a backend per partition; 5.0 keeps the
+        # account, with one "global" backend.
+        partition, account_id = owner if isinstance(owner, tuple) else ("global", owner)
         bucket = s3.s3_backends[account_id][partition].buckets.get(name)
         if bucket is None:
             return BucketCondition(exists=False)
