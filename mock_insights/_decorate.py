@@ -3,19 +3,20 @@
 The mock must be active whenever the decorated body runs, not merely while it is called:
 
 - functions and methods run inside one activation per call;
-- coroutine functions stay coroutine functions, active across every ``await``;
-- generator and async generator functions (pytest yield fixtures among them) stay generators,
-  active from the first step through the last, so a fixture's setup and teardown share one;
-- ``staticmethod``, ``classmethod``, ``functools.partial`` and callable objects are unwrapped
-  to see which of these they are;
+- a call whose result runs later (a coroutine, a generator, an async generator, a
+  ``contextlib`` context manager) runs that result in an activation of its own, whatever
+  wrapper, ``functools.partial`` or callable object produced it; coroutine and generator
+  functions stay what they are, and a pytest yield fixture's setup and teardown share one;
+- ``staticmethod`` and ``classmethod`` objects are unwrapped and wrapped again;
 - a pytest fixture object is refused: pytest would call the function inside it, not ours.
 
-Classes are never proxied: their code is wrapped in place and the class itself is returned. On
-a ``unittest.TestCase`` the whole ``run`` (``setUp``, the test, ``tearDown``, cleanups) shares
-one activation. On any other class, ``setup_method`` opens an activation that
-``teardown_method`` closes (both are added when missing), so a pytest test's setup, body and
-teardown share one state; every ``test*`` method, inherited ones too, and nose-style
-``setup``/``teardown`` are wrapped as well, so a test called on its own is still mocked.
+Classes are never proxied: their code is wrapped in place and the class itself is returned,
+and later subclasses are decorated too. On a ``unittest.TestCase`` the whole ``run``
+(``setUp``, the test, ``tearDown``, cleanups) shares one activation. On any other class, a
+test instance gets one activation, opened by ``setup_method`` and closed by the outermost
+``teardown_method`` (both added when missing), so a pytest test's setup, body and teardown
+share one state; every ``test*`` method, inherited ones too, is wrapped as well, so a test
+called on its own is still mocked. Class-level setup and teardown get activations of their own.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A CloudTrail request takes three steps past us while a mock is active:
 
 1. Signing. ``RequestSigner._choose_signer`` answers "unsigned" for CloudTrail, whichever
    session made the client and in whatever import order, so the client's credentials are
-   never read: no key is used and a refreshable credential never refreshes.
+   never read: no key is used and a refreshable credential never refreshes. A moto imported
+   inside the block is told here to skip CloudTrail, before its ``before-send`` stubber runs.
 2. ``before-send``. Each CloudTrail client has a handler that tags the request with the
    client's caller (its request signer, for region and account, and whether botocore validated
    the parameters). Clients made by a session created after import get it from the
@@ -43,7 +44,7 @@ _BEFORE_SEND = "before-send.cloudtrail"
 _CALLER_ID = "mock_insights:caller"
 _CALLER = "mock_insights_caller"  # the request attribute the tag sets
 _HOST_REGION = re.compile(r"https?://cloudtrail(?:-fips)?\.([a-z0-9-]+)\.")
-_MOCKED_SIGNING_NAMES = frozenset({"cloudtrail", "cloudtrail-data"})
+_MOCKED_SIGNING_NAMES = botocore_isolation.MOCKED_SERVICES  # signing name = service name
 
 
 class _Body:
