@@ -16,7 +16,8 @@ and later subclasses are decorated too. On a ``unittest.TestCase`` the whole ``r
 test instance gets one activation, opened by ``setup_method`` and closed by the outermost
 ``teardown_method`` (both added when missing), so a pytest test's setup, body and teardown
 share one state; every ``test*`` method, inherited ones too, is wrapped as well, so a test
-called on its own is still mocked. Class-level setup and teardown get activations of their own.
+called on its own is still mocked. Class-level setup, teardown and class cleanups get
+activations of their own.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 MockFactory = Callable[[], AbstractContextManager[Any]]
-_OPEN = "_mock_insights_activation"  # per test instance: the activation its setup opened
-_CLOSING = "_mock_insights_closing"  # per test instance: how deep in teardown wrappers
 
 
 def _is_fixture(target: Any) -> bool:
@@ -110,7 +109,8 @@ async def _delegated_async(inner: Any, factory: MockFactory) -> AsyncIterator[An
             await inner.aclose()
 
 
-_CLASS_LEVEL = ("setup_class", "teardown_class", "setUpClass", "tearDownClass")
+# Class-level code pytest or unittest calls around a class's tests.
+_CLASS_LEVEL = ("setup_class", "teardown_class", "setUpClass", "tearDownClass", "doClassCleanups")
 
 
 def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
@@ -122,7 +122,7 @@ def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
     """
     for name in _CLASS_LEVEL:
         method = inspect.getattr_static(cls, name, None)
-        if isinstance(method, classmethod):
+        if method is not None:
             setattr(cls, name, _class_level(method, factory))
     _decorate_subclasses(cls, factory)
     unittest = sys.modules.get("unittest")  # a TestCase subclass means it is already imported
@@ -150,17 +150,38 @@ def wrap_class(cls: type[Any], factory: MockFactory) -> type[Any]:
     return cls
 
 
-def _class_level(method: classmethod[Any, Any, Any], factory: MockFactory) -> Any:
-    """A class-level setup or teardown in its own activation. A plain function, because
-    pytest unwraps the classmethod (``__func__``) and would skip a proxy around it."""
-    function = method.__func__
+def _class_level(method: Any, factory: MockFactory) -> Any:
+    """Class-level code in an activation of its own. Plain functions rather than proxies,
+    because pytest unwraps a classmethod (``__func__``) and counts a function's parameters to
+    decide whether to pass the class; each keeps the shape (and parameter count) it had."""
+    if isinstance(method, classmethod):
+        function = method.__func__
 
-    @functools.wraps(function)
-    def run(cls: type[Any], *args: Any, **kwargs: Any) -> Any:
-        with factory():
-            return function(cls, *args, **kwargs)
+        @functools.wraps(function)
+        def run_with_class(cls: type[Any], *args: Any, **kwargs: Any) -> Any:
+            with factory():
+                return function(cls, *args, **kwargs)
 
-    return classmethod(run)
+        return classmethod(run_with_class)
+    if isinstance(method, staticmethod):
+        static = method.__func__
+
+        @functools.wraps(static)
+        def run_alone(*args: Any, **kwargs: Any) -> Any:
+            with factory():
+                return static(*args, **kwargs)
+
+        return staticmethod(run_alone)
+    if inspect.isfunction(method):  # pytest passes the class to a plain ``setup_class(cls)``
+        plain = method
+
+        @functools.wraps(plain)
+        def run_plain(cls: Any, *args: Any, **kwargs: Any) -> Any:
+            with factory():
+                return plain(cls, *args, **kwargs)
+
+        return run_plain
+    return method
 
 
 def _has(cls: type[Any], name: str) -> bool:
@@ -181,22 +202,27 @@ def _decorate_subclasses(cls: type[Any], factory: MockFactory) -> None:
     cls.__init_subclass__ = classmethod(__init_subclass__)  # type: ignore[assignment]
 
 
+# The activation each test instance's setup opened, and how deep in teardown wrappers it is,
+# by instance id: a test class may have ``__slots__``. Entries live from setup to teardown.
+_open_activations: dict[int, AbstractContextManager[Any]] = {}
+_closing_depth: dict[int, int] = {}
+
+
 def close_test_activation(instance: Any) -> None:
     """End the activation a test's setup opened, if one is still open (the pytest plugin
     calls this after every test, so a teardown that never ran cannot leave the mock on)."""
-    state = getattr(instance, "__dict__", None)
-    mock = None if state is None else state.pop(_OPEN, None)
+    mock = _open_activations.pop(id(instance), None)
     if mock is not None:
         mock.__exit__(None, None, None)
 
 
 def _open_test_activation(instance: Any, factory: MockFactory) -> bool:
     """Open the test's one activation unless it is open already; whether this call opened it."""
-    if _OPEN in instance.__dict__:
+    if id(instance) in _open_activations:
         return False
     mock = factory()
     mock.__enter__()
-    instance.__dict__[_OPEN] = mock
+    _open_activations[id(instance)] = mock
     return True
 
 
@@ -246,13 +272,15 @@ def _closing(original: Callable[..., Any] | None) -> Any:
 
     def run(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         test = _bound(instance, args)
-        depth = test.__dict__.get(_CLOSING, 0)
-        test.__dict__[_CLOSING] = depth + 1
+        depth = _closing_depth.get(id(test), 0)
+        _closing_depth[id(test)] = depth + 1
         try:
             return wrapped(*args, **kwargs)
         finally:
-            test.__dict__[_CLOSING] = depth
             if depth == 0:
+                del _closing_depth[id(test)]
                 close_test_activation(test)
+            else:
+                _closing_depth[id(test)] = depth
 
     return wrapt.FunctionWrapper(original, run)

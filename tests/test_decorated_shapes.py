@@ -390,3 +390,51 @@ def test_static_setup_methods_are_left_as_they_are():
     assert test.test_body() == [TRAIL] and calls == ["setup"]
     test.teardown_method(None)
     assert active.current is None
+
+
+@mock_insights
+class TestPlainFunctionSetupClass:
+    seen: list[list[str]] = []
+
+    def setup_class(cls):  # no @classmethod: pytest passes the class all the same
+        _create("plain-class-trail")
+        cls.seen.append(_trails())
+
+    def test_it_ran_mocked(self):
+        assert self.seen == [["plain-class-trail"]]
+
+
+@mock_insights
+class TestStaticSetUpClassAndClassCleanups(unittest.TestCase):
+    cleaned: list[list[str]] = []
+
+    @staticmethod
+    def setUpClass():
+        _create("static-class-trail")
+        assert _trails() == ["static-class-trail"]
+        TestStaticSetUpClassAndClassCleanups.addClassCleanup(
+            lambda: TestStaticSetUpClassAndClassCleanups.cleaned.append(_trails())
+        )
+
+    def test_class_setup_was_mocked(self):
+        self.assertEqual(_trails(), [])  # each test starts fresh
+
+
+def test_class_cleanups_ran_mocked():
+    TestStaticSetUpClassAndClassCleanups.cleaned.clear()
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestStaticSetUpClassAndClassCleanups)
+    result = unittest.TestResult()
+    suite.run(result)
+    assert result.wasSuccessful(), result.errors + result.failures
+    assert TestStaticSetUpClassAndClassCleanups.cleaned == [[]]  # mocked, in its own state
+
+
+@mock_insights
+class TestSlottedClass:
+    __slots__ = ()
+
+    def setup_method(self, method):
+        _create()
+
+    def test_slots_work(self):
+        assert _trails() == [TRAIL]
