@@ -128,9 +128,7 @@ def _choose_signer(original: Callable[..., Any]) -> Callable[..., Any]:
             return UNSIGNED
         return original(signer, operation_name, signing_type, context)
 
-    choose_signer.mock_insights_guard = True  # type: ignore[attr-defined]
-    choose_signer.__wrapped__ = original  # type: ignore[attr-defined]
-    return choose_signer
+    return botocore_isolation.marked(choose_signer, original)
 
 
 def _text(value: str | bytes | None) -> str | None:
@@ -180,9 +178,7 @@ def _guard(send: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
                 raise _refuse_cloudtrail_data(request, current)
         return send(endpoint, request)
 
-    guarded_send.mock_insights_guard = True  # type: ignore[attr-defined]
-    guarded_send.__wrapped__ = send  # type: ignore[attr-defined]
-    return guarded_send
+    return botocore_isolation.marked(guarded_send, send)
 
 
 HANDLERS = (("creating-client-class.cloudtrail", _add_mixin),)
@@ -194,17 +190,12 @@ def register(emitter: Any) -> None:
         emitter.register(event, handler, unique_id=f"mock_insights:{event}")
 
 
-def _wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any]) -> None:
-    if not getattr(getattr(owner, name), "mock_insights_guard", False):
-        setattr(owner, name, wrap(getattr(owner, name)))
-
-
 def install() -> None:
     """Register with botocore once per process; safe to call again."""
     if HANDLERS[0] not in botocore.handlers.BUILTIN_HANDLERS:
         botocore.handlers.BUILTIN_HANDLERS.extend(HANDLERS)
-    _wrap_once(botocore.endpoint.Endpoint, "_send", _guard)
-    _wrap_once(botocore.signers.RequestSigner, "_choose_signer", _choose_signer)
+    botocore_isolation.wrap_once(botocore.endpoint.Endpoint, "_send", _guard)
+    botocore_isolation.wrap_once(botocore.signers.RequestSigner, "_choose_signer", _choose_signer)
     botocore_isolation.install()
     boto3 = sys.modules.get("boto3")
     if boto3 is not None and boto3.DEFAULT_SESSION is not None:

@@ -41,7 +41,8 @@ _MARK = "mock_insights_isolation"
 _building_mocked_client = contextvars.ContextVar("mock_insights_building", default=False)
 
 
-def _marked(function: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
+def marked(function: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark ``function`` as mock_insights' wrapper of ``original``."""
     setattr(function, _MARK, True)
     function.__wrapped__ = original  # type: ignore[attr-defined]
     return function
@@ -56,7 +57,7 @@ def _get_credentials(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return explicit
         return Credentials(FAKE_KEY, FAKE_KEY, method="mock_insights")
 
-    return _marked(get_credentials, original)
+    return marked(get_credentials, original)
 
 
 def _get_config_variable(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,7 +71,7 @@ def _get_config_variable(original: Callable[..., Any]) -> Callable[..., Any]:
             return current.region
         return original(session, logical_name, methods)
 
-    return _marked(get_config_variable, original)
+    return marked(get_config_variable, original)
 
 
 def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -84,7 +85,7 @@ def _get_scoped_config(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 raise
             return {}
 
-    return _marked(get_scoped_config, original)
+    return marked(get_scoped_config, original)
 
 
 def _full_config(original: property) -> property:
@@ -101,7 +102,7 @@ def _full_config(original: property) -> property:
         except ConfigParseError:  # a malformed file of the developer's: as if there were none
             return {"profiles": {}}
 
-    return property(_marked(full_config, read))
+    return property(marked(full_config, read))
 
 
 def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,7 +115,7 @@ def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             _building_mocked_client.reset(building)
 
-    return _marked(create_client, original)
+    return marked(create_client, original)
 
 
 def _assert_enabled(original: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -123,7 +124,7 @@ def _assert_enabled(original: Callable[[Any], None]) -> Callable[[Any], None]:
             raise fetcher._RETRIES_EXCEEDED_ERROR_CLS()
         original(fetcher)
 
-    return _marked(assert_enabled, original)
+    return marked(assert_enabled, original)
 
 
 _WRAPS = (
@@ -136,10 +137,16 @@ _WRAPS = (
 )
 
 
+def wrap_once(owner: Any, name: str, wrap: Callable[[Any], Any]) -> None:
+    """Replace ``owner.name`` by ``wrap(original)`` unless it is wrapped already (a property's
+    getter counts). The wrapper keeps the original as ``__wrapped__``."""
+    original = inspect.getattr_static(owner, name)
+    marked = original.fget if isinstance(original, property) else original
+    if not getattr(marked, _MARK, False):
+        setattr(owner, name, wrap(original))
+
+
 def install() -> None:
     """Wrap botocore's classes once per process; safe to call again."""
     for owner, name, wrap in _WRAPS:
-        original = inspect.getattr_static(owner, name)
-        marked = original.fget if isinstance(original, property) else original
-        if not getattr(marked, _MARK, False):
-            setattr(owner, name, wrap(original))
+        wrap_once(owner, name, wrap)
