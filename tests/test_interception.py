@@ -76,9 +76,9 @@ def test_requests_are_not_signed(insights_mock):
 def test_unsupported_operation_is_a_clear_error_and_never_sent(insights_mock, no_network):
     client = boto3.client("cloudtrail", region_name="us-east-1")
     with pytest.raises(UnsupportedOperationError) as caught:
-        client.list_tags(ResourceIdList=["x"])
-    assert "ListTags" in str(caught.value) and "PutInsightSelectors" in str(caught.value)
-    assert caught.value.operation == "ListTags"
+        client.list_channels()
+    assert "ListChannels" in str(caught.value) and "PutInsightSelectors" in str(caught.value)
+    assert caught.value.operation == "ListChannels"
     assert no_network == []
 
 

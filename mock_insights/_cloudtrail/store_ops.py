@@ -10,7 +10,7 @@ from typing import Any
 
 from mock_insights.errors import ServiceError
 
-from . import event_selectors, insight_selectors, service_model
+from . import event_selectors, insight_selectors, service_model, tags
 from .call import Call, Handler, Params, given
 from .organizations import check_organization_request, owner_of_new
 from .state import EventDataStore
@@ -121,12 +121,13 @@ def create_event_data_store(call: Call, params: Params) -> Params:
             f"Your account already has {MAX_STORES_PER_REGION} event data stores in {call.region}.",
         )
     now = time.time()
+    arn = store_arn(call.region, call.account_id, str(uuid.uuid4()))
     store = EventDataStore(
         name=params["Name"],
         region=call.region,
         account_id=call.account_id,
-        arn=store_arn(call.region, call.account_id, str(uuid.uuid4())),
-        tags=[dict(tag) for tag in params.get("TagsList", [])],
+        arn=arn,
+        tags=tags.initial(params.get("TagsList"), arn),
         created=now,
         updated=now,
         **settings,

@@ -9,7 +9,7 @@ from typing import Any
 
 from mock_insights.errors import ServiceError
 
-from . import event_selectors
+from . import event_selectors, tags
 from .call import Call, Handler, Params, given
 from .delivery import check_delivery, kms_key_arn
 from .names import check_trail_name, partition, resolve_trail, trail_arn
@@ -175,12 +175,13 @@ def create_trail(call: Call, params: Params) -> Params:
         settings.get("kms_key_id"),
         missing_key_code="KmsKeyNotFoundException",
     )
+    arn = trail_arn(call.region, call.account_id, name)
     trail = Trail(
         name=name,
         home_region=call.region,
         account_id=call.account_id,
-        arn=trail_arn(call.region, call.account_id, name),
-        tags=[dict(tag) for tag in params.get("TagsList", [])],
+        arn=arn,
+        tags=tags.initial(params.get("TagsList"), arn),
         **settings,
     )
     call.backend.add_trail(trail)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mock_insights._cloudtrail import insight_ops, store_ops, trail_ops
+from mock_insights._cloudtrail import insight_ops, store_ops, tag_ops, trail_ops
 from mock_insights._cloudtrail.call import Call, Handler, Params
 from mock_insights._cloudtrail.state import Backend
 from mock_insights.errors import ServiceError, UnsupportedOperationError
@@ -21,6 +21,7 @@ HANDLERS: dict[str, Handler] = {
     **trail_ops.HANDLERS,
     **store_ops.HANDLERS,
     **insight_ops.HANDLERS,
+    **tag_ops.HANDLERS,
 }
 
 # Given the operation and its params before the handler runs, may answer with an error instead.
