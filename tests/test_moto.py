@@ -109,7 +109,10 @@ def both():
 
 def test_a_bucket_missing_from_moto_is_missing(both):
     cloudtrail = boto3.client("cloudtrail", region_name=REGION)
-    with raises_code("S3BucketDoesNotExistException", f"S3 bucket {BUCKET} does not exist!"):
+    with raises_code(
+        "S3BucketDoesNotExistException",
+        f"S3 bucket {BUCKET} does not exist! (mock_insights read this from moto's S3 state)",
+    ):
         cloudtrail.create_trail(Name=TRAIL, S3BucketName=BUCKET)
 
 
@@ -170,8 +173,10 @@ def test_kms_keys_come_from_moto(both):
         cloudtrail.put_insight_selectors(TrailName=TRAIL, InsightSelectors=CALL_RATE)
     kms.enable_key(KeyId=key["KeyId"])
     kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    alias = f"{key['Arn'].rsplit(':key/', 1)[0]}:alias/trail-key"
     with raises_code(
-        "KmsException", f"{key['Arn'].rsplit(':key/', 1)[0]}:alias/trail-key is pending deletion."
+        "KmsException",
+        f"{alias} is pending deletion. (mock_insights read this from moto's KMS state)",
     ):
         cloudtrail.put_insight_selectors(TrailName=TRAIL, InsightSelectors=CALL_RATE)
 

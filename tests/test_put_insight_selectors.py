@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pytest
 from botocore.exceptions import ParamValidationError
-from helpers import BUCKET, OTHER_REGION, TRAIL, arn, raises_code
+from helpers import (
+    BUCKET,
+    MODEL_HAS_EVENT_CATEGORIES,
+    OTHER_REGION,
+    TRAIL,
+    arn,
+    raises_code,
+    raw_call,
+    sends_event_categories,
+)
+
+from mock_insights._cloudtrail.state import Backend
 
 CALL_RATE = {"InsightType": "ApiCallRateInsight"}
 ERROR_RATE = {"InsightType": "ApiErrorRateInsight"}
@@ -22,10 +35,11 @@ def test_get_returns_what_was_put(client, trail):
         {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]},
         CALL_RATE,
     ]
-    client.put_insight_selectors(TrailName=trail, InsightSelectors=selectors)
-    response = client.get_insight_selectors(TrailName=trail)
-    assert response["TrailARN"] == arn()
-    assert response["InsightSelectors"] == selectors
+    with sends_event_categories():
+        client.put_insight_selectors(TrailName=trail, InsightSelectors=selectors)
+        response = client.get_insight_selectors(TrailName=trail)
+        assert response["TrailARN"] == arn()
+        assert response["InsightSelectors"] == selectors
 
 
 def test_trail_can_be_named_by_arn(client, trail):
@@ -46,12 +60,16 @@ def test_event_categories_given_overwrite_existing(client, trail):
         EventSelectors=[{"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}],
     )
     client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
-    client.put_insight_selectors(
-        TrailName=trail,
-        InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}],
-    )
-    stored = client.get_insight_selectors(TrailName=trail)["InsightSelectors"]
-    assert stored == [{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}]
+    with sends_event_categories():
+        client.put_insight_selectors(
+            TrailName=trail,
+            InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}],
+        )
+    if MODEL_HAS_EVENT_CATEGORIES:
+        expected = [{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}]
+    else:  # refused before sending: the configuration is unchanged
+        expected = [CALL_RATE]
+    assert client.get_insight_selectors(TrailName=trail)["InsightSelectors"] == expected
 
 
 def test_omitted_event_categories_are_echoed_as_omitted(client, trail):
@@ -64,8 +82,9 @@ def test_duplicate_categories_are_folded(client, trail):
         "InsightType": "ApiErrorRateInsight",
         "EventCategories": ["Management", "Management"],
     }
-    response = client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])
-    assert response["InsightSelectors"][0]["EventCategories"] == ["Management"]
+    with sends_event_categories():
+        response = client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])
+        assert response["InsightSelectors"][0]["EventCategories"] == ["Management"]
 
 
 def test_empty_list_turns_insights_off(client, trail):
@@ -156,7 +175,8 @@ def test_trail_need_not_be_logging(client, trail):
     ],
 )
 def test_malformed_selector_is_rejected(client, trail, selector, message):
-    with raises_code("InvalidInsightSelectorsException", message):
+    sending = sends_event_categories() if "EventCategories" in selector else nullcontext()
+    with sending, raises_code("InvalidInsightSelectorsException", message):
         client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])
 
 
@@ -216,7 +236,7 @@ def test_error_rate_needs_some_management_events(client, trail):
 def test_data_insights_need_data_events(client, trail):
     selector = {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Data"]}
     message = f"Trail {arn()} must log read or write data events to enable ApiErrorRateInsight on data events."
-    with raises_code("InvalidInsightSelectorsException", message):
+    with sends_event_categories(), raises_code("InvalidInsightSelectorsException", message):
         client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])
 
 
@@ -231,9 +251,10 @@ def test_data_insights_accept_read_only_data_events(client, trail):
         ],
     )
     selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])[
-        "InsightSelectors"
-    ]
+    with sends_event_categories():
+        assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])[
+            "InsightSelectors"
+        ]
 
 
 @pytest.mark.parametrize(
@@ -242,7 +263,6 @@ def test_data_insights_accept_read_only_data_events(client, trail):
         (None, True),
         ({"Field": "readOnly", "Equals": ["false"]}, True),
         ({"Field": "readOnly", "Equals": ["true"]}, False),
-        ({"Field": "readOnly", "NotEquals": ["true"]}, True),
     ],
 )
 def test_advanced_selectors_decide_management_prerequisites(
@@ -279,9 +299,10 @@ def test_advanced_data_selector_allows_data_insights(client, trail):
         ],
     )
     selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
-    assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])[
-        "InsightSelectors"
-    ]
+    with sends_event_categories():
+        assert client.put_insight_selectors(TrailName=trail, InsightSelectors=[selector])[
+            "InsightSelectors"
+        ]
     with raises_code("InvalidInsightSelectorsException"):
         client.put_insight_selectors(TrailName=trail, InsightSelectors=[CALL_RATE])
 
@@ -362,11 +383,27 @@ def test_selector_syntax_is_checked_before_the_trail_lookup(client):
 
 
 def test_prerequisites_are_checked_after_the_lookup(client):
-    with raises_code("TrailNotFoundException"):
+    with sends_event_categories(), raises_code("TrailNotFoundException"):
         client.put_insight_selectors(
             TrailName="missing-trail",
             InsightSelectors=[{"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}],
         )
+
+
+def test_event_categories_on_the_wire_follow_the_installed_model():
+    """A default trail logs no data events. Where the model has ``EventCategories``, ``Data``
+    is honoured and so refused; on an older model the member is unknown and ignored like any
+    unknown member, so the selector means management events and is accepted."""
+    backend = Backend()
+    raw_call(backend, "CreateTrail", {"Name": TRAIL, "S3BucketName": BUCKET})
+    selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
+    status, body = raw_call(
+        backend, "PutInsightSelectors", {"TrailName": TRAIL, "InsightSelectors": [selector]}
+    )
+    if MODEL_HAS_EVENT_CATEGORIES:
+        assert (status, body["__type"]) == (400, "InvalidInsightSelectorsException")
+    else:
+        assert (status, body) == (200, {"TrailARN": arn(), "InsightSelectors": [CALL_RATE]})
 
 
 # --- regions ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Side by side with moto's ``mock_aws``: CloudTrail is ours, S3 and KMS state is moto's.
+"""Side by side with moto's ``mock_aws``: CloudTrail is ours, S3, KMS and SNS state is moto's.
 
 Nothing here imports moto. Everything reads ``sys.modules``, so a process without moto pays one
 dictionary lookup and never loads it.
@@ -7,10 +7,10 @@ dictionary lookup and never loads it.
   ``before-send`` handler even after ours has answered. ``claim_cloudtrail`` makes moto's
   handler step aside for CloudTrail while mock_insights is active, so moto's CloudTrail
   backend is never touched and its dispatch never runs for those calls.
-- While moto's mock is active, a bucket or key the test did not declare takes its condition
-  from moto's S3 and KMS backends. Policies are read for an Allow statement that grants
-  CloudTrail's service principal the action it needs. That is a deliberate simplification of
-  IAM evaluation; docs/behaviour.md states it.
+- While moto's mock is active, a bucket, key or topic the test did not declare takes its
+  condition from moto's S3, KMS and SNS backends. Policies are read for an Allow statement
+  that grants CloudTrail's service principal the action it needs. That is a deliberate
+  simplification of IAM evaluation; docs/behaviour.md states it.
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ from typing import TYPE_CHECKING, Any
 from mock_insights._adapters import active
 
 if TYPE_CHECKING:
-    from mock_insights._cloudtrail.state import BucketCondition, KeyCondition
+    from mock_insights._cloudtrail.state import BucketCondition, KeyCondition, TopicCondition
 
 _STUBBER_MODULE = "moto.core.botocore_stubber"
 _CLOUDTRAIL_EVENT = "before-send.cloudtrail."
 _CLOUDTRAIL_PRINCIPAL = "cloudtrail.amazonaws.com"
+_S3 = "moto's S3 state"
+_KMS = "moto's KMS state"
+_SNS = "moto's SNS state"
 
 claimed = False
 
@@ -94,15 +97,15 @@ class MotoConditions:
         s3 = sys.modules.get("moto.s3.models")
         owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
         if s3 is None or owner is None:
-            return BucketCondition(exists=False)
+            return BucketCondition(exists=False, origin=_S3)
         # moto >= 5.1 keeps (partition, account) with a backend per partition; 5.0 keeps the
         # account, with one "global" backend.
         partition, account_id = owner if isinstance(owner, tuple) else ("global", owner)
         bucket = s3.s3_backends[account_id][partition].buckets.get(name)
         if bucket is None:
-            return BucketCondition(exists=False)
+            return BucketCondition(exists=False, origin=_S3)
         return BucketCondition(
-            exists=True, policy_sufficient=_grants(bucket.policy, "s3:PutObject")
+            exists=True, policy_sufficient=_grants(bucket.policy, "s3:PutObject"), origin=_S3
         )
 
     def key(self, key_arn: str) -> KeyCondition | None:
@@ -113,17 +116,36 @@ class MotoConditions:
 
         kms = sys.modules.get("moto.kms.models")
         if kms is None:
-            return KeyCondition(exists=False)
+            return KeyCondition(exists=False, origin=_KMS)
         _, _, _, region, account_id, _ = key_arn.split(":", 5)
         try:
             backend = kms.kms_backends[account_id][region]
             key = backend.keys[backend.any_id_to_key_id(key_arn)]
         except (KeyError, AttributeError, TypeError):
-            return KeyCondition(exists=False)
+            return KeyCondition(exists=False, origin=_KMS)
         return KeyCondition(
             exists=True,
             state=str(key.key_state),
             policy_sufficient=_grants(key.policy, "kms:GenerateDataKey"),
+            origin=_KMS,
+        )
+
+    def topic(self, topic_arn: str) -> TopicCondition | None:
+        """The topic as moto's SNS holds it, or None when moto is not active."""
+        if not moto_active():
+            return None
+        from mock_insights._cloudtrail.state import TopicCondition
+
+        sns = sys.modules.get("moto.sns.models")
+        if sns is None:
+            return TopicCondition(exists=False, origin=_SNS)
+        _, _, _, region, account_id, _ = topic_arn.split(":", 5)
+        try:
+            topic = sns.sns_backends[account_id][region].topics[topic_arn]
+        except (KeyError, AttributeError, TypeError):
+            return TopicCondition(exists=False, origin=_SNS)
+        return TopicCondition(
+            exists=True, policy_sufficient=_grants(topic.policy, "sns:Publish"), origin=_SNS
         )
 
 

@@ -1,10 +1,12 @@
-"""Where a trail delivers: the S3 bucket and KMS key checks CloudTrail makes before it writes.
+"""Where a trail delivers: the S3 bucket, SNS topic and KMS key checks CloudTrail makes.
 
 CreateTrail, UpdateTrail and PutInsightSelectors fail when the bucket is missing or its policy
-does not let CloudTrail write, or when the KMS key cannot be used. A bucket or key a test did
-not declare takes its condition from the backend's external source (moto's state while moto
-is active), and otherwise exists and allows CloudTrail. Messages are AWS's where they have
-been observed; docs/behaviour.md gives the source of each.
+does not let CloudTrail write, or when the KMS key cannot be used; CreateTrail and UpdateTrail
+also when the SNS topic is missing or does not let CloudTrail publish. A bucket, topic or key a
+test did not declare takes its condition from the backend's external source (moto's state
+while moto is active), and otherwise exists and allows CloudTrail. Messages are AWS's where
+they have been observed, followed by where the condition came from when that was moto, so a
+migrating user knows where to look; docs/behaviour.md gives the source of each.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from mock_insights.errors import ServiceError
 
 from .names import partition
-from .state import Backend, BucketCondition, KeyCondition
+from .state import Backend, BucketCondition, KeyCondition, TopicCondition
 
 _KMS_KEY_ID = re.compile(
     r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
@@ -23,6 +25,11 @@ _KMS_KEY_ID = re.compile(
 _UNUSABLE_KEY_STATES = {"Disabled": "is disabled", "PendingDeletion": "is pending deletion"}
 _DEFAULT_BUCKET = BucketCondition()
 _DEFAULT_KEY = KeyCondition()
+_DEFAULT_TOPIC = TopicCondition()
+
+
+def _from(origin: str | None) -> str:
+    return "" if origin is None else f" (mock_insights read this from {origin})"
 
 
 def kms_key_arn(value: str, region: str, account_id: str) -> str:
@@ -47,11 +54,25 @@ def check_bucket(backend: Backend, name: str) -> None:
     """Raise unless the bucket exists and its policy lets CloudTrail write."""
     bucket = backend.buckets.get(name) or _external_bucket(backend, name) or _DEFAULT_BUCKET
     if not bucket.exists:
-        raise ServiceError("S3BucketDoesNotExistException", f"S3 bucket {name} does not exist!")
+        raise ServiceError(
+            "S3BucketDoesNotExistException",
+            f"S3 bucket {name} does not exist!{_from(bucket.origin)}",
+        )
     if not bucket.policy_sufficient:
         raise ServiceError(
             "InsufficientS3BucketPolicyException",
-            f"Incorrect S3 bucket policy is detected for bucket: {name}",
+            f"Incorrect S3 bucket policy is detected for bucket: {name}{_from(bucket.origin)}",
+        )
+
+
+def check_topic(backend: Backend, topic_arn: str) -> None:
+    """Raise unless the SNS topic exists and its policy lets CloudTrail publish."""
+    external = None if backend.external is None else backend.external.topic(topic_arn)
+    topic = backend.topics.get(topic_arn) or external or _DEFAULT_TOPIC
+    if not (topic.exists and topic.policy_sufficient):
+        raise ServiceError(
+            "InsufficientSnsTopicPolicyException",
+            f"SNS Topic does not exist or the topic policy is incorrect!{_from(topic.origin)}",
         )
 
 
@@ -62,14 +83,18 @@ def check_delivery(
     *,
     missing_key_code: str,
     bucket_given: bool = True,
+    topic_arn: str | None = None,
 ) -> None:
-    """The bucket (unless the request leaves it as it was), then the key if there is one.
+    """The bucket (unless the request leaves it as it was), the SNS topic the request sets,
+    then the key if there is one.
 
     ``missing_key_code`` is ``KmsKeyNotFoundException`` where the operation models it and
     ``KmsException`` where it does not (PutInsightSelectors).
     """
     if bucket_given:
         check_bucket(backend, bucket)
+    if topic_arn:
+        check_topic(backend, topic_arn)
     if key_arn:
         check_key(backend, key_arn, bucket, missing_code=missing_key_code)
 
@@ -77,13 +102,14 @@ def check_delivery(
 def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str) -> None:
     """Raise unless the key exists, is enabled and its policy lets CloudTrail encrypt."""
     key = backend.keys.get(key_arn) or _external_key(backend, key_arn) or _DEFAULT_KEY
+    origin = _from(key.origin)
     if not key.exists:
-        raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.")
+        raise ServiceError(missing_code, f"KMS key {key_arn} does not exist.{origin}")
     if key.state != "Enabled":
         reason = _UNUSABLE_KEY_STATES.get(key.state, f"is in state {key.state}")
-        raise ServiceError("KmsException", f"{key_arn} {reason}.")
+        raise ServiceError("KmsException", f"{key_arn} {reason}.{origin}")
     if not key.policy_sufficient:
         raise ServiceError(
             "InsufficientEncryptionPolicyException",
-            f"Insufficient permissions to access S3 bucket {bucket} or KMS key {key_arn}.",
+            f"Insufficient permissions to access S3 bucket {bucket} or KMS key {key_arn}.{origin}",
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from mock_insights.errors import ServiceError
 
-from . import service_model
+from . import data_resources, service_model
 
 Selector = dict[str, Any]
 
@@ -19,24 +19,8 @@ Selector = dict[str, Any]
 # prose there, not enum shapes, so they cannot be read from botocore.
 BASIC_DATA_RESOURCE_TYPES = ("AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::S3::Object")
 EXCLUDABLE_MANAGEMENT_SOURCES = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
-ADVANCED_FIELDS = (
-    "eventCategory",
-    "eventSource",
-    "eventName",
-    "eventType",
-    "readOnly",
-    "resources.type",
-    "resources.ARN",
-    "errorCode",
-    "userIdentity.arn",
-    "vpcEndpointId",
-    "sessionCredentialFromConsole",
-)
-TRAIL_EVENT_CATEGORIES = ("Management", "Data", "NetworkActivity")
-OPERATORS = ("Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith")
 MAX_BASIC_SELECTORS = 5
 MAX_DATA_RESOURCES = 250
-MAX_ADVANCED_VALUES = 500
 
 DEFAULT_BASIC_SELECTORS: tuple[Selector, ...] = (
     {
@@ -83,7 +67,14 @@ def normalize_basic(selectors: list[Selector]) -> list[Selector]:
             if resource_type not in BASIC_DATA_RESOURCE_TYPES:
                 raise _invalid(f"Value {resource_type} for DataResources.Type is not valid.")
             resource.setdefault("Values", [])
+            data_resources.check_values(resource_type, resource["Values"])
             data_resource_count += max(1, len(resource["Values"]))
+        include_management = selector.get("IncludeManagementEvents", True)
+        if not include_management and not resources:
+            raise _invalid(
+                "Invalid combination of parameters in EventSelectors. When "
+                "includeManagementEvents is false, DataResources must not be empty."
+            )
         excluded = list(selector.get("ExcludeManagementEventSources", []))
         for source in excluded:
             if source not in EXCLUDABLE_MANAGEMENT_SOURCES:
@@ -94,61 +85,17 @@ def normalize_basic(selectors: list[Selector]) -> list[Selector]:
         normalized.append(
             {
                 "ReadWriteType": read_write,
-                "IncludeManagementEvents": selector.get("IncludeManagementEvents", True),
+                "IncludeManagementEvents": include_management,
                 "DataResources": resources,
                 "ExcludeManagementEventSources": excluded,
             }
         )
     if data_resource_count > MAX_DATA_RESOURCES:
-        raise _invalid(f"A trail is limited to {MAX_DATA_RESOURCES} data resources.")
+        raise _invalid(
+            f"Specify a valid number of DataResources.Values (0 to {MAX_DATA_RESOURCES}) "
+            "for all your selectors"
+        )
     return normalized
-
-
-def validate_advanced(selectors: list[Selector], categories: tuple[str, ...]) -> list[Selector]:
-    """Validate advanced selectors against the fields and ``eventCategory`` values allowed."""
-    total_values = 0
-    for selector in selectors:
-        fields: dict[str, Selector] = {}
-        for field_selector in selector.get("FieldSelectors", []):
-            field = field_selector.get("Field")
-            if field not in ADVANCED_FIELDS:
-                raise _invalid(f"Field {field} is not a valid advanced event selector field.")
-            operator_values = [field_selector.get(op) or [] for op in OPERATORS]
-            if not any(operator_values):
-                raise _invalid(f"Field {field} must have at least one operator with a value.")
-            total_values += sum(len(values) for values in operator_values)
-            fields[field] = field_selector
-        category_values = (fields.get("eventCategory") or {}).get("Equals") or []
-        if not category_values:
-            raise _invalid(
-                "Each advanced event selector must have an eventCategory field with Equals."
-            )
-        for value in category_values:
-            if value not in categories:
-                raise _invalid(
-                    f"Value {value} for eventCategory is not valid. "
-                    f"Valid values: {', '.join(categories)}."
-                )
-        if "Data" in category_values and not (fields.get("resources.type") or {}).get("Equals"):
-            raise _invalid("Advanced event selectors for data events must specify resources.type.")
-        read_only = fields.get("readOnly")
-        if read_only is not None:
-            for op in OPERATORS:
-                for value in read_only.get(op) or []:
-                    if value not in ("true", "false"):
-                        raise _invalid(
-                            f"Value {value} for readOnly is not valid. Valid values: true, false."
-                        )
-    if total_values > MAX_ADVANCED_VALUES:
-        raise _invalid(f"A trail can have at most {MAX_ADVANCED_VALUES} values in all conditions.")
-    return [_copy_advanced(selector) for selector in selectors]
-
-
-def _copy_advanced(selector: Selector) -> Selector:
-    copied: Selector = {"FieldSelectors": [dict(fs) for fs in selector["FieldSelectors"]]}
-    if "Name" in selector:
-        copied = {"Name": selector["Name"], **copied}
-    return copied
 
 
 def basic_coverage(selectors: list[Selector]) -> Coverage:
@@ -164,13 +111,11 @@ def basic_coverage(selectors: list[Selector]) -> Coverage:
 
 
 def _read_write(read_only: Selector | None) -> tuple[bool, bool]:
-    """(logs read, logs write) for a selector's ``readOnly`` field selector."""
+    """(logs read, logs write) for a selector's ``readOnly`` field selector, which can only
+    use ``Equals`` (checked by ``advanced_selectors``)."""
     if read_only is None:
         return True, True
-    allowed = {"true", "false"}
-    if read_only.get("Equals"):
-        allowed &= set(read_only["Equals"])
-    allowed -= set(read_only.get("NotEquals") or [])
+    allowed = set(read_only["Equals"])
     return "true" in allowed, "false" in allowed
 
 

@@ -41,7 +41,9 @@ def _put_on_store(call: Call, params: Params) -> Params:
     resolve_store_arn(call, params["EventDataStore"])
     if destination_value is not None:
         resolve_store_arn(call, destination_value)
-    if any("Data" in (selector.get("EventCategories") or []) for selector in raw):
+    if insight_selectors.model_has_categories() and any(
+        "Data" in (selector.get("EventCategories") or []) for selector in raw
+    ):
         raise ServiceError(
             "InvalidInsightSelectorsException",
             "Insights on data events are not supported on event data stores.",

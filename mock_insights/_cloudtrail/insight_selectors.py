@@ -22,14 +22,20 @@ def _invalid(message: str) -> ServiceError:
     return ServiceError("InvalidInsightSelectorsException", message)
 
 
+def model_has_categories() -> bool:
+    """Whether the installed model has ``InsightSelector.EventCategories`` (botocore 1.41 and
+    later). On an older one the member is unknown, so a request's ``EventCategories`` is
+    ignored like any unknown member."""
+    return "EventCategories" in service_model.members("InsightSelector")
+
+
 def parse(raw: list[Any], *, allowed_categories: tuple[str, ...] | None = None) -> list[Selector]:
     """Validate ``InsightSelectors`` and return the form to store and echo back.
 
-    ``EventCategories`` is read only where the installed model has it (botocore 1.41 and
-    later); an older model does not know the member, so it is ignored like any unknown one.
+    ``EventCategories`` is read only where the installed model has it (``model_has_categories``).
     """
     insight_types = service_model.enum_values("InsightType")
-    knows_categories = "EventCategories" in service_model.members("InsightSelector")
+    knows_categories = model_has_categories()
     seen_types: set[str] = set()
     parsed: list[Selector] = []
     for selector in raw:

@@ -53,6 +53,12 @@ def members(shape_name: str) -> tuple[str, ...]:
 
 
 @cache
+def has_member(shape_name: str, member: str) -> bool:
+    """Whether the installed botocore's model has this member (older models lack newer ones)."""
+    return member in service_model().shape_for(shape_name).members
+
+
+@cache
 def error_codes() -> frozenset[str]:
     """Every error code the CloudTrail model declares."""
     return frozenset(shape.name for shape in service_model().error_shapes)

@@ -34,6 +34,7 @@ class Trail:
     cloud_watch_logs_role_arn: str | None = None
     kms_key_id: str | None = None
     is_organization_trail: bool = False
+    recursive_logging: bool = True
     tags: list[dict[str, str]] = field(default_factory=list)
     event_selectors: list[Selector] | None = field(
         default_factory=lambda: [dict(s) for s in DEFAULT_BASIC_SELECTORS]
@@ -97,10 +98,14 @@ class EventDataStore:
 
 @dataclass(slots=True)
 class BucketCondition:
-    """What a test declared about an S3 bucket; undeclared buckets exist and allow CloudTrail."""
+    """What a test declared about an S3 bucket; undeclared buckets exist and allow CloudTrail.
+
+    ``origin`` names where an undeclared condition came from (moto's S3, say), for messages.
+    """
 
     exists: bool = True
     policy_sufficient: bool = True
+    origin: str | None = None
 
 
 @dataclass(slots=True)
@@ -110,6 +115,17 @@ class KeyCondition:
     exists: bool = True
     state: str = "Enabled"
     policy_sufficient: bool = True
+    origin: str | None = None
+
+
+@dataclass(slots=True)
+class TopicCondition:
+    """What a test declared about an SNS topic; undeclared topics exist and let CloudTrail
+    publish."""
+
+    exists: bool = True
+    policy_sufficient: bool = True
+    origin: str | None = None
 
 
 @dataclass(slots=True)
@@ -147,11 +163,14 @@ class ExternalConditions(Protocol):
 
     def key(self, key_arn: str) -> KeyCondition | None: ...
 
+    def topic(self, topic_arn: str) -> TopicCondition | None: ...
+
 
 class Backend:
     """All trails and event data stores of every account, indexed by account then ARN.
 
-    ``buckets`` (by name) and ``keys`` (by ARN) hold the S3 and KMS conditions a test declared;
+    ``buckets`` (by name), ``keys`` and ``topics`` (by ARN) hold the S3, KMS and SNS conditions
+    a test declared;
     CloudTrail checks them where it delivers Insights events; ``external`` answers for the
     ones a test did not declare.
     """
@@ -162,13 +181,14 @@ class Backend:
         self._stores: dict[str, dict[str, EventDataStore]] = {}
         self.buckets: dict[str, BucketCondition] = {}
         self.keys: dict[str, KeyCondition] = {}
+        self.topics: dict[str, TopicCondition] = {}
         self.organization: Organization | None = None
         self.external = external
 
     def replace_with(self, other: Backend) -> None:
         """Take over ``other``'s whole state (restoring a snapshot), keeping this lock."""
         self._trails, self._stores = other._trails, other._stores
-        self.buckets, self.keys = other.buckets, other.keys
+        self.buckets, self.keys, self.topics = other.buckets, other.keys, other.topics
         self.organization = other.organization
 
     def all_trails(self) -> list[Trail]:

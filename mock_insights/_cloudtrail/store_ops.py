@@ -10,21 +10,13 @@ from typing import Any
 
 from mock_insights.errors import ServiceError
 
-from . import event_selectors, insight_selectors, service_model, tags
+from . import advanced_selectors, event_selectors, insight_selectors, service_model, tags
 from .call import Call, Handler, Params, given
 from .organizations import check_organization_request, owner_of_new
 from .state import EventDataStore
 from .store_lookup import find_store, store_arn
 
 MAX_STORES_PER_REGION = 10
-STORE_EVENT_CATEGORIES = (
-    "Management",
-    "Data",
-    "NetworkActivity",
-    "Insight",
-    "ConfigurationItem",
-    "ActivityAuditLog",
-)
 DEFAULT_STORE_SELECTORS = (
     {
         "Name": "Default management events",
@@ -60,8 +52,8 @@ def _settings(call: Call, params: Params, current: EventDataStore | None) -> dic
     """Validate the store settings given, as EventDataStore field values."""
     settings: dict[str, Any] = {}
     if "AdvancedEventSelectors" in params:
-        settings["advanced_event_selectors"] = event_selectors.validate_advanced(
-            params["AdvancedEventSelectors"], STORE_EVENT_CATEGORIES
+        settings["advanced_event_selectors"] = advanced_selectors.validate(
+            params["AdvancedEventSelectors"], "store"
         )
     billing_mode = params.get("BillingMode", current.billing_mode if current else None)
     billing_mode = billing_mode or "EXTENDABLE_RETENTION_PRICING"

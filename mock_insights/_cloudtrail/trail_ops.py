@@ -9,7 +9,7 @@ from typing import Any
 
 from mock_insights.errors import ServiceError
 
-from . import event_selectors, tags
+from . import advanced_selectors, event_selectors, service_model, tags
 from .call import Call, Handler, Params, given
 from .delivery import check_delivery, kms_key_arn
 from .names import check_trail_name, partition, resolve_trail, trail_arn
@@ -21,6 +21,11 @@ MAX_TRAILS_PER_REGION = 5
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 _SNS_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
+_LOG_GROUP_ARN = re.compile(
+    r"arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[A-Za-z0-9_/.#-]{1,512}:\*"
+)
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}")
 
 # --- settings shared by CreateTrail and UpdateTrail -----------------------------------------
 
@@ -28,8 +33,7 @@ _PLAIN_SETTINGS = {
     "IncludeGlobalServiceEvents": "include_global_service_events",
     "IsMultiRegionTrail": "is_multi_region",
     "EnableLogFileValidation": "log_file_validation",
-    "CloudWatchLogsLogGroupArn": "cloud_watch_logs_log_group_arn",
-    "CloudWatchLogsRoleArn": "cloud_watch_logs_role_arn",
+    "RecursiveLogging": "recursive_logging",
 }
 
 
@@ -40,6 +44,10 @@ def _check_bucket_name(name: str) -> None:
 
 def _sns_topic_arn(value: str, call: Call) -> str:
     if value.startswith("arn:"):
+        if not _SNS_TOPIC_ARN.fullmatch(value):
+            raise ServiceError(
+                "InvalidSnsTopicNameException", f"SNS topic name is not valid: {value}"
+            )
         return value
     if not _SNS_TOPIC_NAME.fullmatch(value):
         raise ServiceError("InvalidSnsTopicNameException", f"SNS topic name is not valid: {value}")
@@ -69,11 +77,48 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
             if params["KmsKeyId"]
             else None
         )
+    settings.update(_cloud_watch_logs(params))
     settings.update(given(params, _PLAIN_SETTINGS))
     if "IsOrganizationTrail" in params:
         check_organization_request(call, params["IsOrganizationTrail"])
         settings["is_organization_trail"] = params["IsOrganizationTrail"]
     return settings
+
+
+def _cloud_watch_logs(params: Params) -> dict[str, str | None]:
+    """The log group and role given (an empty string clears one), their ARNs checked."""
+    settings: dict[str, str | None] = {}
+    group = params.get("CloudWatchLogsLogGroupArn")
+    if group is not None:
+        if group and not _LOG_GROUP_ARN.fullmatch(group):
+            raise ServiceError(
+                "InvalidCloudWatchLogsLogGroupArnException",
+                f"CloudWatch Logs log group ARN {group} is not valid.",
+            )
+        settings["cloud_watch_logs_log_group_arn"] = group or None
+    role = params.get("CloudWatchLogsRoleArn")
+    if role is not None:
+        if role and not _ROLE_ARN.fullmatch(role):
+            raise ServiceError(
+                "InvalidCloudWatchLogsRoleArnException",
+                f"CloudWatch Logs role ARN {role} is not valid.",
+            )
+        settings["cloud_watch_logs_role_arn"] = role or None
+    return settings
+
+
+def _check_cloud_watch_logs_pair(group: str | None, role: str | None) -> None:
+    """A log group needs a role to deliver with, and a role is no use without a log group."""
+    if group and not role:
+        raise ServiceError(
+            "InvalidCloudWatchLogsRoleArnException",
+            "You must specify a role ARN as well as a log group.",
+        )
+    if role and not group:
+        raise ServiceError(
+            "InvalidCloudWatchLogsLogGroupArnException",
+            "You must specify a log group as well as a role ARN.",
+        )
 
 
 def _check_multi_region_global(is_multi_region: bool, include_global: bool) -> None:
@@ -107,6 +152,8 @@ def _settings_view(trail: Trail) -> Params:
         if value is not None:
             out[key] = value
     out["IsOrganizationTrail"] = trail.is_organization_trail
+    if service_model.has_member("Trail", "RecursiveLogging"):
+        out["RecursiveLogging"] = trail.recursive_logging
     return out
 
 
@@ -167,6 +214,9 @@ def create_trail(call: Call, params: Params) -> Params:
     )
     multi_region = settings.get("is_multi_region", False)
     _check_multi_region_global(multi_region, settings.get("include_global_service_events", True))
+    _check_cloud_watch_logs_pair(
+        settings.get("cloud_watch_logs_log_group_arn"), settings.get("cloud_watch_logs_role_arn")
+    )
     _check_name_free(call, name, multi_region)
     _check_trail_quota(call, multi_region)
     check_delivery(
@@ -174,6 +224,7 @@ def create_trail(call: Call, params: Params) -> Params:
         settings["s3_bucket_name"],
         settings.get("kms_key_id"),
         missing_key_code="KmsKeyNotFoundException",
+        topic_arn=settings.get("sns_topic_arn"),
     )
     arn = trail_arn(call.region, call.account_id, name)
     trail = Trail(
@@ -195,12 +246,17 @@ def update_trail(call: Call, params: Params) -> Params:
         settings.get("is_multi_region", trail.is_multi_region),
         settings.get("include_global_service_events", trail.include_global_service_events),
     )
+    _check_cloud_watch_logs_pair(
+        settings.get("cloud_watch_logs_log_group_arn", trail.cloud_watch_logs_log_group_arn),
+        settings.get("cloud_watch_logs_role_arn", trail.cloud_watch_logs_role_arn),
+    )
     check_delivery(  # only what the request sets: an untouched bucket or key is not rechecked
         call.backend,
         settings.get("s3_bucket_name", trail.s3_bucket_name),
         settings.get("kms_key_id"),
         missing_key_code="KmsKeyNotFoundException",
         bucket_given="s3_bucket_name" in settings,
+        topic_arn=settings.get("sns_topic_arn"),
     )
     for attribute, value in settings.items():
         setattr(trail, attribute, value)
@@ -242,13 +298,40 @@ def delete_trail(call: Call, params: Params) -> Params:
 
 def get_trail_status(call: Call, params: Params) -> Params:
     trail = find_trail(call, params["Name"], write=False, members_may_read=True)
-    out: Params = {"IsLogging": trail.is_logging}
-    if trail.start_logging_time is not None:
-        out["StartLoggingTime"] = trail.start_logging_time
-        out["TimeLoggingStarted"] = _iso(trail.start_logging_time)
-    if trail.stop_logging_time is not None:
-        out["StopLoggingTime"] = trail.stop_logging_time
-        out["TimeLoggingStopped"] = _iso(trail.stop_logging_time)
+    return trail_status(trail)
+
+
+def trail_status(trail: Trail) -> Params:
+    """GetTrailStatus as real CloudTrail answers it.
+
+    The string members the model calls "no longer in use" are still answered, as ISO-8601
+    times or ``""``. The mock's trails deliver once, when logging starts: to S3 (and digest
+    files with log file validation, CloudWatch Logs with a log group, a notification with an
+    SNS topic), so the delivery members appear once a trail has ever logged.
+    """
+    started, stopped = trail.start_logging_time, trail.stop_logging_time
+    delivered = _iso(started) if started is not None else ""
+    notified = delivered if trail.sns_topic_arn else ""
+    out: Params = {
+        "IsLogging": trail.is_logging,
+        "LatestDeliveryAttemptTime": delivered,
+        "LatestNotificationAttemptTime": notified,
+        "LatestNotificationAttemptSucceeded": notified,
+        "LatestDeliveryAttemptSucceeded": delivered,
+        "TimeLoggingStarted": delivered,
+        "TimeLoggingStopped": _iso(stopped) if stopped is not None else "",
+    }
+    if started is not None:
+        out["StartLoggingTime"] = started
+        out["LatestDeliveryTime"] = started
+        if trail.log_file_validation:
+            out["LatestDigestDeliveryTime"] = started
+        if trail.cloud_watch_logs_log_group_arn:
+            out["LatestCloudWatchLogsDeliveryTime"] = started
+        if trail.sns_topic_arn:
+            out["LatestNotificationTime"] = started
+    if stopped is not None:
+        out["StopLoggingTime"] = stopped
     return out
 
 
@@ -282,9 +365,7 @@ def put_event_selectors(call: Call, params: Params) -> Params:
         trail.event_selectors = event_selectors.normalize_basic(basic)
         trail.advanced_event_selectors = None
     elif advanced is not None:
-        trail.advanced_event_selectors = event_selectors.validate_advanced(
-            advanced, event_selectors.TRAIL_EVENT_CATEGORIES
-        )
+        trail.advanced_event_selectors = advanced_selectors.validate(advanced, "trail")
         trail.event_selectors = None
     trail.has_custom_event_selectors = True
     return _selectors_view(trail)
