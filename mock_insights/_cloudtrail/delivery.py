@@ -22,6 +22,8 @@ _KMS_KEY_ID = re.compile(
     r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]+"
 )
+_SNS_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
 _UNUSABLE_KEY_STATES = {"Disabled": "is disabled", "PendingDeletion": "is pending deletion"}
 _DEFAULT_BUCKET = BucketCondition()
 _DEFAULT_KEY = KeyCondition()
@@ -40,6 +42,16 @@ def kms_key_arn(value: str, region: str, account_id: str) -> str:
         return value
     kind = "" if value.startswith("alias/") else "key/"
     return f"arn:{partition(region)}:kms:{region}:{account_id}:{kind}{value}"
+
+
+def sns_topic_arn(value: str, region: str, account_id: str) -> str:
+    """The ARN of a topic given by name or ARN, as CloudTrail stores it."""
+    valid = _SNS_TOPIC_ARN if value.startswith("arn:") else _SNS_TOPIC_NAME
+    if not valid.fullmatch(value):
+        raise ServiceError("InvalidSnsTopicNameException", f"SNS topic name is not valid: {value}")
+    if value.startswith("arn:"):
+        return value
+    return f"arn:{partition(region)}:sns:{region}:{account_id}:{value}"
 
 
 def _external_bucket(backend: Backend, name: str) -> BucketCondition | None:

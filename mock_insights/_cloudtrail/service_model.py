@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
+from typing import Any
 
 from botocore import xform_name
 from botocore.loaders import create_loader
@@ -20,9 +21,23 @@ SERVICE_NAME = "cloudtrail"
 
 
 @cache
+def _model_data(service: str) -> dict[str, Any]:
+    data: dict[str, Any] = create_loader().load_service_model(service, "service-2")
+    return data
+
+
+@cache
 def service_model(service: str = SERVICE_NAME) -> ServiceModel:
     """A service model of the installed botocore: CloudTrail's unless another is named."""
-    return ServiceModel(create_loader().load_service_model(service, "service-2"), service)
+    return ServiceModel(_model_data(service), service)
+
+
+@cache
+def current_members(shape_name: str) -> tuple[str, ...]:
+    """The members of a structure that the model does not mark as deprecated (no longer
+    returned by the service), in model order."""
+    shape = _model_data(SERVICE_NAME)["shapes"][shape_name]
+    return tuple(name for name, member in shape["members"].items() if not member.get("deprecated"))
 
 
 @cache

@@ -85,15 +85,19 @@ class EventDataStore:
         """Which events the store's advanced selectors collect."""
         return advanced_coverage(self.advanced_event_selectors)
 
-    @property
-    def is_insights_store(self) -> bool:
-        """Whether the store collects Insights events (a possible Insights destination)."""
+    def collects(self, category: str) -> bool:
+        """Whether one of the store's selectors selects this ``eventCategory``."""
         return any(
-            "Insight" in (fs.get("Equals") or [])
+            category in (fs.get("Equals") or [])
             for selector in self.advanced_event_selectors
             for fs in selector["FieldSelectors"]
             if fs["Field"] == "eventCategory"
         )
+
+    @property
+    def is_insights_store(self) -> bool:
+        """Whether the store collects Insights events (a possible Insights destination)."""
+        return self.collects("Insight")
 
 
 @dataclass(slots=True)
@@ -203,6 +207,10 @@ class Backend:
         """The event data store with this ARN, if it exists."""
         account_stores = self._stores.get(account_id)
         return None if account_stores is None else account_stores.get(arn)
+
+    def stores_of(self, account_id: str) -> list[EventDataStore]:
+        """Every event data store an account owns, in creation order."""
+        return list(self._stores.get(account_id, {}).values())
 
     def stores_in(self, account_id: str, region: str) -> list[EventDataStore]:
         """An account's event data stores in one region, in creation order."""

@@ -10,18 +10,39 @@ from typing import Any
 
 from mock_insights.errors import ServiceError
 
-from . import advanced_selectors, event_selectors, insight_selectors, service_model, tags
+from . import (
+    advanced_selectors,
+    event_selectors,
+    insight_selectors,
+    paging,
+    service_model,
+    tags,
+)
 from .call import Call, Handler, Params, given
 from .organizations import check_organization_request, owner_of_new
 from .state import EventDataStore
 from .store_lookup import find_store, store_arn
+from .store_quota import check_store_quota
 
-MAX_STORES_PER_REGION = 10
+MAX_LIST_RESULTS = 1000
 DEFAULT_STORE_SELECTORS = (
     {
         "Name": "Default management events",
         "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
     },
+)
+FIXED_INGESTION_CATEGORIES = ("Insight", "ActivityAuditLog")
+_SETTING_PARAMS = frozenset(
+    {
+        "Name",
+        "AdvancedEventSelectors",
+        "MultiRegionEnabled",
+        "OrganizationEnabled",
+        "RetentionPeriod",
+        "TerminationProtectionEnabled",
+        "KmsKeyId",
+        "BillingMode",
+    }
 )
 _DEFAULT_RETENTION = {"EXTENDABLE_RETENTION_PRICING": 366, "FIXED_RETENTION_PRICING": 2557}
 _MAX_RETENTION = {"EXTENDABLE_RETENTION_PRICING": 3653, "FIXED_RETENTION_PRICING": 2557}
@@ -97,6 +118,15 @@ def store_view(store: EventDataStore, *, status: str | None = None) -> Params:
     return out
 
 
+def _fixed_ingestion_category(store: EventDataStore) -> str | None:
+    """The category whose stores always ingest (Insights, events outside AWS), if it is this
+    store's; ingestion of those cannot be stopped, nor left off at creation."""
+    for category in FIXED_INGESTION_CATEGORIES:
+        if store.collects(category):
+            return category
+    return None
+
+
 def create_event_data_store(call: Call, params: Params) -> Params:
     _check_name(call, params["Name"])
     settings = _settings(call, params, None)
@@ -106,12 +136,7 @@ def create_event_data_store(call: Call, params: Params) -> Params:
         call = replace(call, account_id=owner)
         _check_name(call, params["Name"])
     settings.setdefault("advanced_event_selectors", [dict(s) for s in DEFAULT_STORE_SELECTORS])
-    stores = call.backend.stores_in(call.account_id, call.region)
-    if len(stores) >= MAX_STORES_PER_REGION:
-        raise ServiceError(
-            "EventDataStoreMaxLimitExceededException",
-            f"Your account already has {MAX_STORES_PER_REGION} event data stores in {call.region}.",
-        )
+    check_store_quota(call, settings.get("multi_region", True))
     now = time.time()
     arn = store_arn(call.region, call.account_id, str(uuid.uuid4()))
     store = EventDataStore(
@@ -125,9 +150,10 @@ def create_event_data_store(call: Call, params: Params) -> Params:
         **settings,
     )
     if not params.get("StartIngestion", True):
-        if store.is_insights_store:
+        category = _fixed_ingestion_category(store)
+        if category is not None:
             raise _invalid_parameter(
-                "StartIngestion cannot be false for an Insights event data store."
+                f"StartIngestion cannot be false for an event data store of {category} events."
             )
         store.status = "STOPPED_INGESTION"
     call.backend.add_store(store)
@@ -140,6 +166,16 @@ def get_event_data_store(call: Call, params: Params) -> Params:
 
 def update_event_data_store(call: Call, params: Params) -> Params:
     store = find_store(call, params["EventDataStore"])
+    if not _SETTING_PARAMS.intersection(params):
+        raise _invalid_parameter("You must specify at least one setting of the event data store.")
+    if (
+        params.get("BillingMode") == "FIXED_RETENTION_PRICING"
+        and store.billing_mode == "EXTENDABLE_RETENTION_PRICING"
+    ):
+        raise _invalid_parameter(
+            "The billing mode cannot be changed from EXTENDABLE_RETENTION_PRICING to "
+            "FIXED_RETENTION_PRICING."
+        )
     if "Name" in params:
         _check_name(call, params["Name"], itself=store)
     settings = _settings(call, params, store)
@@ -188,18 +224,34 @@ def restore_event_data_store(call: Call, params: Params) -> Params:
 
 
 def list_event_data_stores(call: Call, params: Params) -> Params:
-    listed = []
-    for store in call.backend.stores_in(call.account_id, call.region):
-        view = store_view(store)
-        listed.append(
-            {key: view[key] for key in service_model.members("EventDataStore") if key in view}
+    """The stores of the caller's region, with only the members AWS still returns, paged."""
+    limit = params.get("MaxResults")
+    if limit is not None and not 1 <= limit <= MAX_LIST_RESULTS:
+        raise ServiceError(
+            "InvalidMaxResultsException",
+            f"MaxResults must be between 1 and {MAX_LIST_RESULTS}: {limit}.",
         )
-    return {"EventDataStores": listed}
+    stores, next_token = paging.page(
+        call.backend.stores_in(call.account_id, call.region),
+        "ListEventDataStores",
+        params,
+        limit=limit,
+        error_code="InvalidNextTokenException",
+    )
+    members = service_model.current_members("EventDataStore")
+    listed = []
+    for store in stores:
+        view = store_view(store)
+        listed.append({key: view[key] for key in members if key in view})
+    out: Params = {"EventDataStores": listed}
+    if next_token is not None:
+        out["NextToken"] = next_token
+    return out
 
 
 def _change_ingestion(call: Call, params: Params, *, start: bool) -> Params:
     store = find_store(call, params["EventDataStore"])
-    if store.is_insights_store:
+    if _fixed_ingestion_category(store) is not None:
         raise ServiceError(
             "InvalidEventDataStoreCategoryException",
             "Ingestion can only be started or stopped on event data stores of the Management, "

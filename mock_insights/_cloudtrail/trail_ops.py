@@ -11,8 +11,8 @@ from mock_insights.errors import ServiceError
 
 from . import advanced_selectors, event_selectors, service_model, tags
 from .call import Call, Handler, Params, given
-from .delivery import check_delivery, kms_key_arn
-from .names import check_trail_name, partition, resolve_trail, trail_arn
+from .delivery import check_delivery, kms_key_arn, sns_topic_arn
+from .names import check_trail_name, resolve_trail, trail_arn
 from .organizations import check_organization_request, owner_of_new
 from .state import Trail
 from .trail_lookup import find_trail
@@ -20,8 +20,6 @@ from .trail_lookup import find_trail
 MAX_TRAILS_PER_REGION = 5
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
-_SNS_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
 _LOG_GROUP_ARN = re.compile(
     r"arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[A-Za-z0-9_/.#-]{1,512}:\*"
 )
@@ -42,18 +40,6 @@ def _check_bucket_name(name: str) -> None:
         raise ServiceError("InvalidS3BucketNameException", f"Bucket name is not valid: {name}")
 
 
-def _sns_topic_arn(value: str, call: Call) -> str:
-    if value.startswith("arn:"):
-        if not _SNS_TOPIC_ARN.fullmatch(value):
-            raise ServiceError(
-                "InvalidSnsTopicNameException", f"SNS topic name is not valid: {value}"
-            )
-        return value
-    if not _SNS_TOPIC_NAME.fullmatch(value):
-        raise ServiceError("InvalidSnsTopicNameException", f"SNS topic name is not valid: {value}")
-    return f"arn:{partition(call.region)}:sns:{call.region}:{call.account_id}:{value}"
-
-
 def _settings(params: Params, call: Call) -> dict[str, Any]:
     """Validate the optional trail settings given, as Trail field values."""
     settings: dict[str, Any] = {}
@@ -69,7 +55,9 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
         settings["s3_key_prefix"] = prefix or None
     if "SnsTopicName" in params:
         settings["sns_topic_arn"] = (
-            _sns_topic_arn(params["SnsTopicName"], call) if params["SnsTopicName"] else None
+            sns_topic_arn(params["SnsTopicName"], call.region, call.account_id)
+            if params["SnsTopicName"]
+            else None
         )
     if "KmsKeyId" in params:
         settings["kms_key_id"] = (
