@@ -13,12 +13,15 @@ with mock_insights() as mock:
     cloudtrail = boto3.client("cloudtrail", region_name="us-east-1")
     cloudtrail.create_trail(Name="management-trail", S3BucketName="my-trail-bucket")
 
+    # EventCategories picks the events an Insights type analyses (omitted: management events).
+    # botocore added it in 1.41, so this sends it only where the installed model has it.
+    error_rate: dict[str, object] = {"InsightType": "ApiErrorRateInsight"}
+    if "EventCategories" in cloudtrail.meta.service_model.shape_for("InsightSelector").members:
+        error_rate["EventCategories"] = ["Management"]
+
     enabled = cloudtrail.put_insight_selectors(
         TrailName="management-trail",
-        InsightSelectors=[
-            {"InsightType": "ApiCallRateInsight"},
-            {"InsightType": "ApiErrorRateInsight", "EventCategories": ["Management"]},
-        ],
+        InsightSelectors=[{"InsightType": "ApiCallRateInsight"}, error_rate],
     )
     print("enabled on", enabled["TrailARN"])
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from helpers import ACCOUNT, raises_code
+from helpers import (
+    ACCOUNT,
+    MODEL_HAS_EVENT_CATEGORIES,
+    raises_code,
+    raw_call,
+    sends_event_categories,
+)
+
+from mock_insights._cloudtrail.state import Backend
 
 MANAGEMENT = [
     {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}
@@ -169,13 +177,42 @@ def test_get_on_store_without_insights(client, source, destination):
 
 def test_data_category_is_not_allowed_on_stores(client, source, destination):
     selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
-    with raises_code(
-        "InvalidInsightSelectorsException",
-        "Insights on data events are not supported on event data stores.",
+    with (
+        sends_event_categories(),
+        raises_code(
+            "InvalidInsightSelectorsException",
+            "Insights on data events are not supported on event data stores.",
+        ),
     ):
         client.put_insight_selectors(
             EventDataStore=source, InsightsDestination=destination, InsightSelectors=[selector]
         )
+
+
+def test_data_category_on_the_wire_follows_the_installed_model():
+    """Where the model has ``EventCategories``, ``Data`` on a store is refused; on an older
+    model the member is unknown and ignored, so the selector means management events."""
+    backend = Backend()
+    source = raw_call(backend, "CreateEventDataStore", {"Name": "source-store"})[1]
+    destination = raw_call(
+        backend,
+        "CreateEventDataStore",
+        {"Name": "insights-store", "AdvancedEventSelectors": INSIGHT},
+    )[1]
+    selector = {"InsightType": "ApiCallRateInsight", "EventCategories": ["Data"]}
+    status, body = raw_call(
+        backend,
+        "PutInsightSelectors",
+        {
+            "EventDataStore": source["EventDataStoreArn"],
+            "InsightsDestination": destination["EventDataStoreArn"],
+            "InsightSelectors": [selector],
+        },
+    )
+    if MODEL_HAS_EVENT_CATEGORIES:
+        assert (status, body["__type"]) == (400, "InvalidInsightSelectorsException")
+    else:
+        assert (status, body["InsightSelectors"]) == (200, [CALL_RATE])
 
 
 def test_destination_must_be_an_insights_store(client, source):
