@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import inspect
-import json
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
@@ -201,6 +199,18 @@ class InsightsMock:
         with self._locked_backend() as backend:
             set_bucket(backend, name, exists=exists, policy_sufficient=policy_sufficient)
 
+    def set_sns_topic(
+        self, topic: str, *, exists: bool = True, policy_sufficient: bool = True
+    ) -> str:
+        """Declare an SNS topic (name or ARN) missing, or with a policy that does not let
+        CloudTrail publish, for CreateTrail's and UpdateTrail's checks. Returns its ARN."""
+        from ._toolkit.seed import set_topic
+
+        with self._locked_backend() as backend:
+            return set_topic(
+                backend, topic, self._where(), exists=exists, policy_sufficient=policy_sufficient
+            )
+
     def set_kms_key(
         self,
         key: str,
@@ -241,8 +251,8 @@ class InsightsMock:
             set_organization(
                 backend,
                 management_account_id=management_account_id or self.account_id,
-                member_account_ids=list(member_account_ids),
-                delegated_administrator_ids=list(delegated_administrator_ids),
+                member_account_ids=member_account_ids,
+                delegated_administrator_ids=delegated_administrator_ids,
                 service_linked_role=service_linked_role,
             )
 
@@ -255,16 +265,13 @@ class InsightsMock:
     def restore(self, snapshot: Mapping[str, Any] | str | os.PathLike[str]) -> None:
         """Replace the whole state with a snapshot, or with a JSON state file at a path.
 
-        Every entry is validated as the API would; if one is invalid, nothing changes.
+        Every entry is validated as the API would; if one is invalid, nothing changes. A
+        missing, unreadable or malformed file, or JSON text given in place of a path, is a
+        ``UsageError`` that says which.
         """
-        from ._toolkit.snapshot import load
+        from ._toolkit.snapshot import restore
 
-        data = (
-            json.loads(Path(snapshot).read_text(encoding="utf-8"))
-            if isinstance(snapshot, (str, os.PathLike))
-            else snapshot
-        )
-        load(self._active_harness().backend, data, self._where())
+        restore(self._active_harness().backend, snapshot, self._where())
 
     def __enter__(self) -> InsightsMock:
         return self.start()

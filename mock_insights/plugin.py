@@ -20,6 +20,7 @@ import pytest
 from ._activation import DEFAULT_ACCOUNT_ID
 from ._decorate import close_test_activation
 from ._mock import InsightsMock
+from .errors import UsageError
 
 MARKER = "insights_mock"
 _OPTIONS = ("region", "account_id", "state", "organization", "history_limit")
@@ -55,6 +56,11 @@ def _state(
 ) -> Any:
     if isinstance(value, Mapping):
         return value
+    if not isinstance(value, str | os.PathLike):
+        raise UsageError(
+            "the insights_mock marker's state must be a snapshot mapping or a path to a state "
+            f"file, not {type(value).__name__}"
+        )
     path = Path(value)
     return path if path.is_absolute() else Path(request.path).parent / path
 

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import json
 import os
 import socket
+import threading
 
 import boto3
 import pytest
 from helpers import BUCKET, OTHER_REGION, REGION, TRAIL
 
 from mock_insights import InsightsMock
+from mock_insights._cloudtrail import service_model
+from mock_insights._toolkit import faults
+from mock_insights._toolkit.harness import Harness
 
 
 @pytest.fixture
@@ -92,3 +97,58 @@ def _no_socket_leaves_the_machine(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+class AnsweredErrors:
+    """The error codes the mock answered during one test, by operation, from the wire bytes:
+    exactly what botocore saw, whichever handler, validation step or injection produced it."""
+
+    def __init__(self) -> None:
+        self.codes: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def note(self, request, response) -> None:
+        prefix, _, operation = (request.target or "").rpartition(".")
+        if response.status < 400 or prefix != service_model.target_prefix():
+            return
+        if operation not in service_model.operation_names():  # UnknownOperationException
+            return
+        with self._lock:
+            self.codes.add((operation, json.loads(response.body)["__type"]))
+
+    def refused(self) -> list[tuple[str, str]]:
+        """The answered codes that ``inject_error`` would refuse for their operation."""
+        with self._lock:
+            codes = sorted(self.codes)
+        return [(op, code) for op, code in codes if code not in faults.allowed_codes(op)]
+
+
+@pytest.fixture(autouse=True)
+def _answered_errors_are_injectable(monkeypatch):
+    """Fail a test in which the mock answered an error code that ``m.inject_error`` refuses
+    for that operation: every code the mock can answer must be injectable. Checking what the
+    whole suite provokes keeps that true as handlers gain codes, with no list to keep by hand
+    beyond the few codes botocore's model does not list (faults.ANSWERED_BEYOND_MODEL)."""
+    answered = AnsweredErrors()
+    answer = Harness.answer
+
+    def recording_answer(self, request):
+        response = answer(self, request)
+        answered.note(request, response)
+        return response
+
+    monkeypatch.setattr(Harness, "answer", recording_answer)
+    yield answered
+    refused = answered.refused()
+    if refused:
+        lines = [
+            f"  {operation}: {code} (m.inject_error({operation!r}, {code!r}) raises UsageError)"
+            for operation, code in refused
+        ]
+        pytest.fail(
+            "The mock answered error codes that inject_error refuses for their operation:\n"
+            + "\n".join(lines)
+            + "\nAdd each to ANSWERED_BEYOND_MODEL in mock_insights/_toolkit/faults.py, with "
+            "the reason the mock answers it, so tests can inject every error the mock gives.",
+            pytrace=False,
+        )

@@ -133,7 +133,9 @@ def test_too_many_tags_at_creation_are_refused_and_nothing_is_created(client):
             Name=TRAIL, S3BucketName=BUCKET, TagsList=[{"Key": f"k{i}"} for i in range(51)]
         )
     assert client.list_trails()["Trails"] == []
-    with raises_code("TagsLimitExceededException"):
+    # CreateEventDataStore models no TagsLimitExceededException; its InvalidTagParameterException
+    # covers "too many tags on the resource".
+    with raises_code("InvalidTagParameterException"):
         client.create_event_data_store(Name="store", TagsList=[{"Key": f"k{i}"} for i in range(51)])
     assert client.list_event_data_stores()["EventDataStores"] == []
 

@@ -13,6 +13,7 @@ LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:CloudTrail/audit:*"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:trail-notes"
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+HAS_RECURSIVE_LOGGING = "RecursiveLogging" in cloudtrail_model().shape_for("Trail").members
 STRING_MEMBERS = (
     "LatestDeliveryAttemptTime",
     "LatestNotificationAttemptTime",
@@ -104,14 +105,28 @@ def test_a_declared_topic_that_cannot_take_notifications_is_refused(
     assert "SnsTopicARN" not in client.get_trail(Name=trail)["Trail"]
 
 
+def test_topic_conditions_and_recursive_logging_survive_a_snapshot(insights_mock, client):
+    insights_mock.set_sns_topic("trail-notes", policy_sufficient=False)
+    params = {"RecursiveLogging": False} if HAS_RECURSIVE_LOGGING else {}
+    client.create_trail(Name=TRAIL, S3BucketName=BUCKET, **params)
+    saved = insights_mock.snapshot()
+    assert saved["sns_topics"] == [{"TopicArn": TOPIC, "Exists": True, "PolicySufficient": False}]
+    insights_mock.restore({"format": saved["format"]})
+    client.create_trail(Name="other-trail", S3BucketName=BUCKET, SnsTopicName="trail-notes")
+    insights_mock.restore(saved)
+    with raises_code("InsufficientSnsTopicPolicyException"):
+        client.create_trail(Name="other-trail", S3BucketName=BUCKET, SnsTopicName="trail-notes")
+    assert client.get_trail(Name=TRAIL)["Trail"].get("RecursiveLogging") is (
+        False if HAS_RECURSIVE_LOGGING else None
+    )
+
+
 def test_a_malformed_topic_arn_is_refused(client):
     with raises_code("InvalidSnsTopicNameException"):
         client.create_trail(Name=TRAIL, S3BucketName=BUCKET, SnsTopicName="arn:aws:sns:nope")
 
 
 # --- RecursiveLogging --------------------------------------------------------------------------
-
-HAS_RECURSIVE_LOGGING = "RecursiveLogging" in cloudtrail_model().shape_for("Trail").members
 
 
 def test_recursive_logging_is_stored_and_returned_where_the_model_has_it(client):

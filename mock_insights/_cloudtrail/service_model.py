@@ -103,3 +103,16 @@ def operation_name(name: str) -> str:
     close = difflib.get_close_matches(name, sorted(operation_names()), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UsageError(f"{name!r} is not a CloudTrail operation.{hint}")
+
+
+@cache
+def input_members(operation: str) -> tuple[str, ...]:
+    """The top-level parameter names ``operation`` takes, in model order (none without input)."""
+    shape = service_model().operation_model(operation).input_shape
+    return () if shape is None else tuple(shape.members)
+
+
+@cache
+def all_input_members() -> frozenset[str]:
+    """Every top-level parameter name of any CloudTrail operation."""
+    return frozenset(name for operation in operation_names() for name in input_members(operation))

@@ -144,7 +144,7 @@ def create_event_data_store(call: Call, params: Params) -> Params:
         region=call.region,
         account_id=call.account_id,
         arn=arn,
-        tags=tags.initial(params.get("TagsList"), arn),
+        tags=tags.initial(params.get("TagsList"), arn, "InvalidTagParameterException"),
         created=now,
         updated=now,
         **settings,

@@ -106,7 +106,10 @@ def find_tagged(call: Call, resource_id: str, operation: str) -> Tagged:
     if kind == "eventdatastore":
         return _find_store(call, resource_id, operation)
     if kind == "channel":
-        # The mock implements no channel operations, so no channel can exist.
+        # The mock implements no channel operations, so no channel can exist. ListTags does
+        # not model ChannelNotFoundException; its ResourceNotFoundException says the same.
+        if operation == "ListTags":
+            raise _not_found(resource_id)
         raise ServiceError("ChannelNotFoundException", f"Channel {resource_id} was not found.")
     if kind == "dashboard":
         raise _not_found(resource_id)

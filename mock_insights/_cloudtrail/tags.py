@@ -71,16 +71,21 @@ def _copy(tag: Tag) -> Tag:
     return {"Key": tag["Key"]} if tag.get("Value") is None else dict(tag)
 
 
-def merged(current: list[Tag], added: list[Tag], resource_arn: str) -> list[Tag]:
+def merged(
+    current: list[Tag],
+    added: list[Tag],
+    resource_arn: str,
+    limit_code: str = "TagsLimitExceededException",
+) -> list[Tag]:
     """``current`` with ``added`` applied (new keys appended, existing keys overwritten),
-    refused with ``TagsLimitExceededException`` when the resource would carry too many."""
+    refused with ``limit_code`` when the resource would carry too many."""
     check_tags(added)
     by_key = {tag["Key"]: tag for tag in current}
     for tag in added:
         by_key[tag["Key"]] = _copy(tag)
     if len(by_key) > MAX_TAGS_PER_RESOURCE:
         raise ServiceError(
-            "TagsLimitExceededException",
+            limit_code,
             f"The number of tags on {resource_arn} would be {len(by_key)}; a trail or event data "
             f"store can have at most {MAX_TAGS_PER_RESOURCE} tags.",
         )
@@ -94,6 +99,12 @@ def without(current: list[Tag], removed: list[Tag]) -> list[Tag]:
     return [tag for tag in current if tag["Key"] not in keys]
 
 
-def initial(tags: list[Tag] | None, resource_arn: str) -> list[Tag]:
-    """The tags a new resource starts with: its ``TagsList`` under the same rules as AddTags."""
-    return merged([], tags or [], resource_arn)
+def initial(
+    tags: list[Tag] | None, resource_arn: str, limit_code: str = "TagsLimitExceededException"
+) -> list[Tag]:
+    """The tags a new resource starts with: its ``TagsList`` under the same rules as AddTags.
+
+    CreateEventDataStore does not model ``TagsLimitExceededException``; its
+    ``InvalidTagParameterException`` covers "too many tags on the resource".
+    """
+    return merged([], tags or [], resource_arn, limit_code)

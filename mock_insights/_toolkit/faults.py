@@ -14,7 +14,7 @@ from typing import Any
 from mock_insights._cloudtrail import service_model
 from mock_insights.errors import ServiceError, UsageError
 
-from .match import contains, describe
+from .match import check_names, contains, describe, suggestions
 
 # The errors every AWS API can answer besides its modeled ones, with their HTTP status
 # (AWS API references, "Common Errors"); they are not in botocore's service models.
@@ -33,6 +33,29 @@ COMMON_ERRORS: dict[str, int] = {
     "UnrecognizedClientException": 400,
     "ValidationError": 400,
 }
+# The JSON protocol's own errors, which AWS answers for any operation (the mock too, for a
+# request botocore did not validate): a value of the wrong type, a missing or out-of-range member.
+PROTOCOL_ERRORS: dict[str, int] = {"SerializationException": 400, "ValidationException": 400}
+
+# Codes the mock's handlers answer for an operation although botocore's model does not list
+# them for it (in the newest model or in the oldest one supported, botocore 1.34.0). The rule is
+# that every code the mock can answer can be injected; tests/conftest.py fails any test in which
+# the mock answers a code that ``inject_error`` would refuse, so a new one is added here.
+ANSWERED_BEYOND_MODEL: dict[str, frozenset[str]] = {
+    # A trail ARN in trailNameList is parsed (unlisted in botocore 1.34.0's model).
+    "DescribeTrails": frozenset({"CloudTrailARNInvalidException"}),
+    # Both or neither of EventSelectors and AdvancedEventSelectors.
+    "PutEventSelectors": frozenset({"InvalidParameterCombinationException"}),
+    # The EventDataStore and InsightsDestination lookups.
+    "PutInsightSelectors": frozenset(
+        {"EventDataStoreARNInvalidException", "EventDataStoreNotFoundException"}
+    ),
+    "GetInsightSelectors": frozenset(
+        {"EventDataStoreARNInvalidException", "EventDataStoreNotFoundException"}
+    ),
+    # More than 20 ARNs.
+    "ListTags": frozenset({"InvalidParameterException"}),
+}
 _DEFAULT_MESSAGES = {
     "ThrottlingException": "Rate exceeded",
     "InternalFailure": "The request processing has failed because of an unknown error.",
@@ -41,8 +64,14 @@ _DEFAULT_MESSAGES = {
 
 
 def allowed_codes(operation: str) -> list[str]:
-    """The codes ``operation`` may be made to fail with: its modeled errors and the common ones."""
-    return sorted(service_model.operation_error_codes(operation) | COMMON_ERRORS.keys())
+    """The codes ``operation`` may be made to fail with: its modeled errors, the common and
+    protocol ones, and any other the mock itself answers for it."""
+    return sorted(
+        service_model.operation_error_codes(operation)
+        | COMMON_ERRORS.keys()
+        | PROTOCOL_ERRORS.keys()
+        | ANSWERED_BEYOND_MODEL.get(operation, frozenset())
+    )
 
 
 @dataclass(slots=True)
@@ -69,11 +98,15 @@ def make_injection(
 ) -> Injection:
     """Validate an ``inject_error`` request against botocore's model."""
     name = service_model.operation_name(operation)
-    if code not in service_model.operation_error_codes(name) and code not in COMMON_ERRORS:
+    allowed = allowed_codes(name)
+    if code not in allowed:
+        close = suggestions(code, allowed)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise UsageError(
-            f"{code!r} is not an error CloudTrail {name} can answer. "
-            f"Choose one of: {', '.join(allowed_codes(name))}."
+            f"{code!r} is not an error CloudTrail {name} can answer.{hint} "
+            f"Choose one of: {', '.join(allowed)}."
         )
+    check_names(name, params)
     if type(times) is not int or times < 1:
         raise UsageError(f"times must be a positive whole number, not {times!r}")
     return Injection(
@@ -84,7 +117,7 @@ def make_injection(
         else _DEFAULT_MESSAGES.get(code, f"{code} (injected)"),
         remaining=times,
         params=params,
-        status=COMMON_ERRORS.get(code, 400),
+        status={**PROTOCOL_ERRORS, **COMMON_ERRORS}.get(code, 400),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any, NoReturn, overload
 
 from mock_insights._cloudtrail import service_model
 
-from .match import contains, describe
+from .match import check_names, contains, describe
 
 Params = dict[str, Any]
 _ANY: Any = object()
@@ -79,8 +79,8 @@ class CallHistory(Sequence[RecordedCall]):
     """Every call answered while the mock was active, oldest first, retried attempts included.
 
     Filters and assertions take an operation name (``"PutInsightSelectors"`` or
-    ``"put_insight_selectors"``) and any parameters the call must contain; nested dicts match
-    partially. A failed assertion lists every recorded call.
+    ``"put_insight_selectors"``) and any parameters the call must contain, by their wire names
+    (``TrailName``); nested dicts match partially. A failed assertion lists every recorded call.
     """
 
     def __init__(self, calls: MutableSequence[RecordedCall]) -> None:
@@ -111,9 +111,11 @@ class CallHistory(Sequence[RecordedCall]):
     ) -> list[RecordedCall]:
         """The calls of ``operation`` (every call if None) containing ``params``.
 
-        ``error`` narrows to calls that failed with that code, or succeeded if ``None``.
+        ``error`` narrows to calls that failed with that code, or succeeded if ``None``. A
+        parameter name the operation does not have is a ``UsageError``, not an empty answer.
         """
         name = None if operation is None else service_model.operation_name(operation)
+        check_names(name, params)
         return [call for call in list(self._calls) if call.matches(name, params, error)]
 
     def assert_called(

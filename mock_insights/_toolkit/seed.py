@@ -14,19 +14,21 @@ A trail entry holds CreateTrail's parameters plus ``EventSelectors`` or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from mock_insights._cloudtrail import service_model
 from mock_insights._cloudtrail.account_ids import is_account_id
 from mock_insights._cloudtrail.call import Call, Params
-from mock_insights._cloudtrail.delivery import kms_key_arn
+from mock_insights._cloudtrail.delivery import kms_key_arn, sns_topic_arn
 from mock_insights._cloudtrail.state import (
     Backend,
     BucketCondition,
     EventDataStore,
     KeyCondition,
     Organization,
+    TopicCondition,
     Trail,
 )
 from mock_insights._cloudtrail.store_lookup import resolve_store_arn
@@ -53,6 +55,7 @@ _STORE_EXTRAS = (
 )
 _STORE_STATUSES = ("ENABLED", "STOPPED_INGESTION", "PENDING_DELETION")
 _TIMESTAMP_TYPES = (int, float)
+_REGION = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # what ARNs can carry, as the handlers parse them
 
 
 class Where:
@@ -63,9 +66,15 @@ class Where:
         self.account_id = account_id
 
     def call(self, backend: Backend, entry: Mapping[str, Any]) -> Call:
-        return Call(
-            entry.get("Region", self.region), entry.get("AccountId", self.account_id), backend
-        )
+        """The call an entry is seeded as; a malformed ``Region`` or ``AccountId`` would
+        otherwise seed state that no client can ever reach."""
+        region = entry.get("Region", self.region)
+        account_id = entry.get("AccountId", self.account_id)
+        if not isinstance(region, str) or not _REGION.fullmatch(region):
+            raise UsageError(f"Region must be a region name such as us-east-1, not {region!r}")
+        if not is_account_id(account_id):
+            raise UsageError(f"AccountId must be a 12-digit account ID, not {account_id!r}")
+        return Call(region, account_id, backend)
 
 
 def _check_keys(kind: str, entry: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -96,6 +105,14 @@ def _timestamp(entry: Mapping[str, Any], key: str, subject: str) -> float | None
     if isinstance(value, bool) or not isinstance(value, _TIMESTAMP_TYPES):
         raise UsageError(f"cannot seed {subject}: {key} must be seconds since the epoch")
     return float(value)
+
+
+def _flag(entry: Mapping[str, Any], key: str, subject: str, default: bool = False) -> bool:
+    """A true/false setting; ``"false"`` from a hand-written file must not read as true."""
+    value = entry.get(key, default)
+    if not isinstance(value, bool):
+        raise UsageError(f"cannot seed {subject}: {key} must be true or false, not {value!r}")
+    return value
 
 
 # Advanced selectors that log every management and data event: every Insights prerequisite.
@@ -142,7 +159,7 @@ def seed_trail(backend: Backend, entry: Mapping[str, Any], where: Where) -> Trai
                 _reset_event_selectors(trail)
         if selectors:
             _run("PutEventSelectors", call, {"TrailName": trail.arn, **selectors}, subject)
-        if entry.get("IsLogging"):
+        if _flag(entry, "IsLogging", subject):
             _run("StartLogging", call, {"Name": trail.arn}, subject)
         for key, attribute in (
             ("StartLoggingTime", "start_logging_time"),
@@ -233,18 +250,22 @@ def _set_status(call: Call, store: EventDataStore, entry: Mapping[str, Any]) -> 
             setattr(store, attribute, value)
 
 
-def set_bucket(backend: Backend, name: str, *, exists: bool, policy_sufficient: bool) -> None:
-    """Declare an S3 bucket's condition, as CloudTrail's delivery checks will see it."""
-    if not name:
+def set_bucket(backend: Backend, name: object, *, exists: bool, policy_sufficient: bool) -> None:
+    """Declare an S3 bucket's condition, as CloudTrail's delivery checks will see it (``name``
+    may come from a hand-written state file, so its type is checked)."""
+    if not isinstance(name, str) or not name:
         raise UsageError(f"an S3 bucket name must be a non-empty string, not {name!r}")
+    subject = f"S3 bucket {name!r}"
+    conditions = {"Exists": exists, "PolicySufficient": policy_sufficient}
     backend.buckets[name] = BucketCondition(
-        exists=bool(exists), policy_sufficient=bool(policy_sufficient)
+        exists=_flag(conditions, "Exists", subject),
+        policy_sufficient=_flag(conditions, "PolicySufficient", subject),
     )
 
 
 def set_key(
     backend: Backend,
-    key: str,
+    key: object,
     where: Where,
     *,
     exists: bool,
@@ -252,6 +273,12 @@ def set_key(
     policy_sufficient: bool,
 ) -> str:
     """Declare a KMS key's condition; ``key`` is an ARN, key ID or alias. Returns its ARN."""
+    if not isinstance(key, str) or not key:
+        raise UsageError(f"a KMS key is an ARN, key ID or alias, not {key!r}")
+    subject = f"KMS key {key!r}"
+    conditions = {"Exists": exists, "PolicySufficient": policy_sufficient}
+    exists = _flag(conditions, "Exists", subject)
+    policy_sufficient = _flag(conditions, "PolicySufficient", subject)
     states = service_model.enum_values("KeyState", "kms")
     if state not in states:
         raise UsageError(f"{state!r} is not a KMS key state; choose one of: {', '.join(states)}")
@@ -260,7 +287,26 @@ def set_key(
     except ServiceError as error:
         raise UsageError(f"cannot declare KMS key {key!r}: {error.message}") from None
     backend.keys[arn] = KeyCondition(
-        exists=bool(exists), state=state, policy_sufficient=bool(policy_sufficient)
+        exists=exists, state=state, policy_sufficient=policy_sufficient
+    )
+    return arn
+
+
+def set_topic(
+    backend: Backend, topic: object, where: Where, *, exists: bool, policy_sufficient: bool
+) -> str:
+    """Declare an SNS topic's condition; ``topic`` is a name or ARN. Returns its ARN."""
+    if not isinstance(topic, str) or not topic:
+        raise UsageError(f"an SNS topic is a name or ARN, not {topic!r}")
+    subject = f"SNS topic {topic!r}"
+    conditions = {"Exists": exists, "PolicySufficient": policy_sufficient}
+    try:
+        arn = sns_topic_arn(topic, where.region, where.account_id)
+    except ServiceError as error:
+        raise UsageError(f"cannot declare SNS topic {topic!r}: {error.message}") from None
+    backend.topics[arn] = TopicCondition(
+        exists=_flag(conditions, "Exists", subject),
+        policy_sufficient=_flag(conditions, "PolicySufficient", subject),
     )
     return arn
 
@@ -269,18 +315,29 @@ def set_organization(
     backend: Backend,
     *,
     management_account_id: str,
-    member_account_ids: list[str],
-    delegated_administrator_ids: list[str],
+    member_account_ids: object,
+    delegated_administrator_ids: object,
     service_linked_role: bool,
 ) -> None:
     """Declare the organization; delegated administrators must be members of it."""
-    accounts = [management_account_id, *member_account_ids, *delegated_administrator_ids]
+    members = _account_list("member_account_ids", member_account_ids)
+    administrators = _account_list("delegated_administrator_ids", delegated_administrator_ids)
+    flags = {"ServiceLinkedRole": service_linked_role}
+    service_linked_role = _flag(flags, "ServiceLinkedRole", "the organization")
+    accounts = [management_account_id, *members, *administrators]
     bad = [account for account in accounts if not is_account_id(account)]
     if bad:
         raise UsageError(f"account IDs are 12 digits: {', '.join(map(repr, bad))}")
     backend.organization = Organization(
         management_account_id=management_account_id,
-        member_account_ids=list(dict.fromkeys(member_account_ids)),
-        delegated_administrator_ids=list(dict.fromkeys(delegated_administrator_ids)),
-        service_linked_role=bool(service_linked_role),
+        member_account_ids=list(dict.fromkeys(members)),
+        delegated_administrator_ids=list(dict.fromkeys(administrators)),
+        service_linked_role=service_linked_role,
     )
+
+
+def _account_list(label: str, value: object) -> list[Any]:
+    """A list of account IDs as given; a lone string would otherwise count as 12 accounts."""
+    if not isinstance(value, (list, tuple)):
+        raise UsageError(f"{label} must be a list of account IDs, not {value!r}")
+    return list(value)

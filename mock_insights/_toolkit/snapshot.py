@@ -9,17 +9,37 @@ reproduces every API answer, ARNs and timestamps included.
 from __future__ import annotations
 
 import copy
+import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from mock_insights._cloudtrail.state import Backend, EventDataStore, Trail
 from mock_insights._cloudtrail.store_ops import store_view
 from mock_insights.errors import UsageError
 
-from .seed import Where, seed_stores, seed_trail, set_bucket, set_key, set_organization
+from .seed import (
+    Where,
+    seed_stores,
+    seed_trail,
+    set_bucket,
+    set_key,
+    set_organization,
+    set_topic,
+)
 
 FORMAT = "mock_insights/1"
-_SECTIONS = ("format", "organization", "trails", "event_data_stores", "s3_buckets", "kms_keys")
+Source = Mapping[str, Any] | str | os.PathLike[str]
+_SECTIONS = (
+    "format",
+    "organization",
+    "trails",
+    "event_data_stores",
+    "s3_buckets",
+    "sns_topics",
+    "kms_keys",
+)
 _ORGANIZATION_KEYS = (
     ("ManagementAccountId", "management_account_id"),
     ("MemberAccountIds", "member_account_ids"),
@@ -52,6 +72,8 @@ def _trail_entry(trail: Trail) -> dict[str, Any]:
         value = getattr(trail, attribute)
         if value is not None:
             entry[key] = value
+    if not trail.recursive_logging:  # only models with the member can store False
+        entry["RecursiveLogging"] = False
     if trail.tags:
         entry["TagsList"] = trail.tags
     if trail.has_custom_event_selectors:
@@ -91,6 +113,10 @@ def snapshot(backend: Backend) -> dict[str, Any]:
             "s3_buckets": [
                 {"Name": name, "Exists": c.exists, "PolicySufficient": c.policy_sufficient}
                 for name, c in backend.buckets.items()
+            ],
+            "sns_topics": [
+                {"TopicArn": arn, "Exists": c.exists, "PolicySufficient": c.policy_sufficient}
+                for arn, c in backend.topics.items()
             ],
             "kms_keys": [
                 {
@@ -146,6 +172,15 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
             exists=bucket.get("Exists", True),
             policy_sufficient=bucket.get("PolicySufficient", True),
         )
+    for topic in _section(data, "sns_topics"):
+        _check_entry("sns_topics", topic, ("TopicArn", "Exists", "PolicySufficient"))
+        set_topic(
+            fresh,
+            topic.get("TopicArn", ""),
+            where,
+            exists=topic.get("Exists", True),
+            policy_sufficient=topic.get("PolicySufficient", True),
+        )
     for key in _section(data, "kms_keys"):
         _check_entry("kms_keys", key, ("KeyId", "Exists", "KeyState", "PolicySufficient"))
         set_key(
@@ -163,3 +198,79 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
 def _check_entry(section: str, entry: Any, allowed: tuple[str, ...]) -> None:
     if not isinstance(entry, Mapping) or not set(entry) <= set(allowed):
         raise UsageError(f"each {section} entry must be a mapping with keys {', '.join(allowed)}")
+
+
+def restore(backend: Backend, source: Source, where: Where) -> None:
+    """Replace the state with a snapshot given as data or as the path of a JSON state file.
+
+    Every problem is a ``UsageError`` that names the file and what is wrong with it, never a
+    raw ``JSONDecodeError`` or ``KeyError`` from deep inside the loader.
+    """
+    if not isinstance(source, (str, os.PathLike)):
+        _load_checked(backend, source, where, None)
+        return
+    path = _state_path(source)
+    _load_checked(backend, read_state_file(path), where, f"state file {_shown(path)}")
+
+
+def _load_checked(backend: Backend, data: Any, where: Where, origin: str | None) -> None:
+    """``load``, with every error naming the file the snapshot came from, if any."""
+    try:
+        load(backend, data, where)
+    except UsageError as error:
+        if origin is None:
+            raise
+        raise UsageError(f"{origin}: {error}") from None
+    except (TypeError, ValueError, KeyError, AttributeError) as error:  # a shape load missed
+        raise UsageError(
+            f"{origin or 'the data'} is not a valid {FORMAT} snapshot: {error!r}"
+        ) from error
+
+
+def _state_path(source: str | os.PathLike[str]) -> Path:
+    """The path ``restore`` was given; JSON text in its place is the likeliest mix-up."""
+    if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
+        raise UsageError(
+            "restore() takes a snapshot (a dict) or the path of a state file, and was given "
+            "JSON text: pass json.loads(text) instead."
+        )
+    if isinstance(source, str) and not source.strip():
+        raise UsageError("restore() was given an empty string instead of a state file's path")
+    return Path(source)
+
+
+def _shown(path: Path, limit: int = 300) -> str:
+    """The path for a message, cut short if it is really a long text passed by mistake."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def read_state_file(path: Path) -> Any:
+    """The JSON a state file holds; what is wrong with it otherwise, naming the file."""
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        looks_like_json = any(part.lstrip().startswith(("{", "[")) for part in path.parts)
+        hint = " It looks like JSON text: pass json.loads(text) instead." if looks_like_json else ""
+        where_from = "" if path.is_absolute() else f" (looked for {_shown(path.absolute())})"
+        raise UsageError(f"state file {shown} does not exist{where_from}.{hint}") from None
+    except IsADirectoryError:
+        raise UsageError(f"state file {shown} is a directory, not a JSON file") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"state file {shown} is not UTF-8 text (byte {error.start}): is it a JSON file?"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"cannot read state file {shown}: {error.strerror or error}") from None
+    if not text.strip():
+        raise UsageError(f"state file {shown} is empty; an empty state is {{}}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"state file {shown} is not valid JSON (truncated?): {error.msg} "
+            f"(line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise UsageError(f"state file {shown} is nested too deeply to be a snapshot") from None
