@@ -148,7 +148,7 @@ def test_refused_selectors_leave_the_insights_prerequisites_as_they_were(client,
     [
         ("AWS::S3::Object", "arn:aws:s3:::*"),
         ("AWS::S3::Object", "arn:aws:s3:::my-bucket"),
-        ("AWS::S3::Object", "arn:aws:s3:::Bad_Bucket/"),
+        ("AWS::S3::Object", "arn:aws:s3:::/"),
         ("AWS::Lambda::Function", "arn:aws:lambda:*"),
         ("AWS::DynamoDB::Table", "arn:aws:dynamodb:us-east-1:123456789012:*"),
     ],

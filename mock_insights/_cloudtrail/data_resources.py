@@ -16,7 +16,9 @@ from mock_insights.errors import ServiceError
 
 _PARTITION = r"arn:aws(?:-[a-z]+)*"
 _REGION_ACCOUNT = r"[a-z]{2}(?:-[a-z]+)+-\d:\d{12}"
-_BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+# Legacy us-east-1 buckets may have upper case and underscores, so the ARN form is not held to
+# today's naming rules.
+_BUCKET = r"[A-Za-z0-9._-]{3,255}"
 _VALUE_FORMS: dict[str, re.Pattern[str]] = {
     "AWS::S3::Object": re.compile(rf"{_PARTITION}:s3(?::::|:::{_BUCKET}/[^*]*)?"),
     "AWS::Lambda::Function": re.compile(
