@@ -73,25 +73,35 @@ def _settings(params: Params, call: Call) -> dict[str, Any]:
     return settings
 
 
+# (parameter, Trail attribute, ARN form, error code, what the ARN names)
+_CLOUD_WATCH_LOGS_ARNS = (
+    (
+        "CloudWatchLogsLogGroupArn",
+        "cloud_watch_logs_log_group_arn",
+        _LOG_GROUP_ARN,
+        "InvalidCloudWatchLogsLogGroupArnException",
+        "log group",
+    ),
+    (
+        "CloudWatchLogsRoleArn",
+        "cloud_watch_logs_role_arn",
+        _ROLE_ARN,
+        "InvalidCloudWatchLogsRoleArnException",
+        "role",
+    ),
+)
+
+
 def _cloud_watch_logs(params: Params) -> dict[str, str | None]:
     """The log group and role given (an empty string clears one), their ARNs checked."""
     settings: dict[str, str | None] = {}
-    group = params.get("CloudWatchLogsLogGroupArn")
-    if group is not None:
-        if group and not _LOG_GROUP_ARN.fullmatch(group):
-            raise ServiceError(
-                "InvalidCloudWatchLogsLogGroupArnException",
-                f"CloudWatch Logs log group ARN {group} is not valid.",
-            )
-        settings["cloud_watch_logs_log_group_arn"] = group or None
-    role = params.get("CloudWatchLogsRoleArn")
-    if role is not None:
-        if role and not _ROLE_ARN.fullmatch(role):
-            raise ServiceError(
-                "InvalidCloudWatchLogsRoleArnException",
-                f"CloudWatch Logs role ARN {role} is not valid.",
-            )
-        settings["cloud_watch_logs_role_arn"] = role or None
+    for param, attribute, form, code, label in _CLOUD_WATCH_LOGS_ARNS:
+        value = params.get(param)
+        if value is None:
+            continue
+        if value and not form.fullmatch(value):
+            raise ServiceError(code, f"CloudWatch Logs {label} ARN {value} is not valid.")
+        settings[attribute] = value or None
     return settings
 
 
