@@ -1,6 +1,6 @@
-"""mock_insights side by side with moto: the bucket, key and topic live in moto, CloudTrail in
-mock_insights. The policies are the ones AWS documents for CloudTrail; without them CloudTrail
-(and so the mock) refuses the trail.
+"""mock_insights side by side with moto: the bucket, key and SNS topic live in moto, CloudTrail
+in mock_insights. The policies are the ones AWS documents for CloudTrail; without them
+CloudTrail (and so the mock) refuses the trail.
 
 Run with: python -m pytest examples/test_moto_migration.py
 """
@@ -70,6 +70,25 @@ def cloudtrail_key_policy(account_id: str) -> str:
     )
 
 
+def cloudtrail_topic_policy(topic_arn: str) -> str:
+    """A topic policy that lets CloudTrail publish delivery notifications (moto's default
+    topic policy does not, as AWS's does not)."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AWSCloudTrailSNSPolicy",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                }
+            ],
+        }
+    )
+
+
 @mock_aws
 @mock_insights
 def test_trail_with_a_moto_bucket_and_key():
@@ -80,13 +99,21 @@ def test_trail_with_a_moto_bucket_and_key():
         "KeyMetadata"
     ]["Arn"]
 
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="trail-deliveries")["TopicArn"]
+    sns.set_topic_attributes(
+        TopicArn=topic, AttributeName="Policy", AttributeValue=cloudtrail_topic_policy(topic)
+    )
+
     cloudtrail = boto3.client("cloudtrail", region_name=REGION)
     trail = cloudtrail.create_trail(
         Name="audit-trail",
         S3BucketName=BUCKET,
         KmsKeyId=key,
+        SnsTopicName="trail-deliveries",
         TagsList=[{"Key": "team", "Value": "security"}],
     )
+    assert trail["SnsTopicARN"] == topic
     cloudtrail.put_insight_selectors(
         TrailName="audit-trail", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}]
     )

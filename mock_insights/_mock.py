@@ -41,7 +41,9 @@ class InsightsMock:
     ``123456789012``. ``history_limit`` keeps only the newest calls in ``calls`` (``0``: record
     nothing). While started, the mock also records every call (``calls``), injects faults
     (``inject_error``), seeds state (``seed_trail``, ``seed_event_data_store``,
-    ``set_s3_bucket``, ``set_kms_key``) and saves and loads it (``snapshot``, ``restore``).
+    ``set_s3_bucket``, ``set_sns_topic``, ``set_kms_key``, ``set_organization``) and saves and
+    loads it (``snapshot``, ``restore``); ``client`` and ``session`` make boto3 clients that act
+    as a given account.
     """
 
     def __init__(
@@ -338,6 +340,13 @@ def mock_insights(
     account_id: str | None = None,
     history_limit: int | None = None,
 ) -> Any:
-    """Mock CloudTrail: bare or configured decorator, or ``with mock_insights() as m:``."""
+    """Mock CloudTrail: bare or configured decorator, or ``with mock_insights() as m:``.
+
+    ``@mock_insights`` decorates a test function, coroutine, generator or class;
+    ``@mock_insights(region=..., account_id=..., history_limit=...)`` configures it. Called
+    without a target it returns an ``InsightsMock``: ``with mock_insights() as m:`` (or
+    ``async with``) yields it, with its toolkit (``m.calls``, ``m.inject_error``,
+    ``m.seed_trail``, ``m.snapshot``, ...). See ``help(InsightsMock)``.
+    """
     mock = InsightsMock(region=region, account_id=account_id, history_limit=history_limit)
     return mock if target is None else mock(target)

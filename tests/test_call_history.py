@@ -64,6 +64,24 @@ def test_nested_params_match_partially(insights_mock, client, trail):
     assert not calls.of("PutInsightSelectors", InsightSelectors=[CALL_RATE])
 
 
+def test_lists_match_item_by_item_and_empty_only_empty(insights_mock, client, trail):
+    arn = client.get_trail(Name=trail)["Trail"]["TrailARN"]
+    client.add_tags(
+        ResourceId=arn, TagsList=[{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "sec"}]
+    )
+    client.put_insight_selectors(TrailName=trail, InsightSelectors=[])
+    calls = insights_mock.calls
+    assert calls.of("AddTags", TagsList=[{"Key": "env"}])
+    assert calls.of("AddTags", TagsList=[{"Key": "team"}, {"Key": "env", "Value": "prod"}])
+    assert not calls.of("AddTags", TagsList=[{"Key": "env", "Value": "dev"}])
+    assert calls.of("PutInsightSelectors", InsightSelectors=[])
+    assert not calls.of("PutInsightSelectors", InsightSelectors=[CALL_RATE])
+    insights_mock.inject_error("RemoveTags", "AccessDeniedException", TagsList=[{"Key": "env"}])
+    with pytest.raises(client.exceptions.ClientError):
+        client.remove_tags(ResourceId=arn, TagsList=[{"Key": "env"}, {"Key": "team"}])
+    assert insights_mock.injections == []
+
+
 def test_filter_by_outcome(insights_mock, client, trail):
     with pytest.raises(client.exceptions.InsightNotEnabledException):
         client.get_insight_selectors(TrailName=trail)

@@ -45,6 +45,21 @@ def test_some_management_fields_exist_only_on_event_data_stores(client, trail, f
     assert created["AdvancedEventSelectors"] == [selector]
 
 
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"Field": "userIdentity.arn", "NotStartsWith": ["arn:aws:sts::123456789012:assumed-role/"]},
+        {"Field": "eventSource", "Equals": ["s3.amazonaws.com"]},
+        {"Field": "eventType", "Equals": ["AwsApiCall"]},
+        {"Field": "sessionCredentialFromConsole", "Equals": ["true"]},
+    ],
+)
+def test_data_selectors_take_the_documented_data_fields_on_trails_too(client, trail, field):
+    selector = _selector(_category("Data"), S3_DATA, field)
+    client.put_event_selectors(TrailName=trail, AdvancedEventSelectors=[selector])
+    assert client.get_event_selectors(TrailName=trail)["AdvancedEventSelectors"] == [selector]
+
+
 def test_trail_management_event_source_only_excludes_kms_or_rds_data(client, trail):
     excluded = {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]}
     client.put_event_selectors(
@@ -169,6 +184,7 @@ def test_data_resource_values_are_refused_as_aws_does(client, trail, resource_ty
         ("AWS::S3::Object", "arn:aws:s3"),
         ("AWS::S3::Object", "arn:aws:s3:::my-bucket/"),
         ("AWS::S3::Object", "arn:aws:s3:::my-bucket/logs/2026"),
+        ("AWS::S3::Object", "arn:aws:s3:::my-bucket/*"),
         ("AWS::Lambda::Function", "arn:aws:lambda"),
         ("AWS::Lambda::Function", "arn:aws:lambda:us-east-1:123456789012:function:handler"),
         ("AWS::DynamoDB::Table", "arn:aws:dynamodb"),

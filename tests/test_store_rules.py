@@ -13,6 +13,9 @@ CURRENT_MEMBERS = {
     .items()
     if not member.get("deprecated")
 }
+EVIDENCE = [
+    {"Name": "evidence", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Evidence"]}]}
+]
 EXTERNAL_EVENTS = [
     {"Name": "ext", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["ActivityAuditLog"]}]}
 ]
@@ -81,6 +84,19 @@ def test_stores_of_external_events_always_ingest(client):
     with raises_code("InvalidEventDataStoreCategoryException"):
         client.stop_event_data_store_ingestion(EventDataStore=arn)
     assert client.get_event_data_store(EventDataStore=arn)["Status"] == "ENABLED"
+
+
+def test_audit_manager_evidence_stores_always_ingest(client):
+    arn = _store(client, "evidence", AdvancedEventSelectors=EVIDENCE)
+    with raises_code("InvalidEventDataStoreCategoryException"):
+        client.stop_event_data_store_ingestion(EventDataStore=arn)
+
+
+def test_multi_region_stores_are_listed_in_every_region(client, other_region_client):
+    everywhere = _store(client, "everywhere")
+    _store(client, "here-only", MultiRegionEnabled=False)
+    listed = other_region_client.list_event_data_stores()["EventDataStores"]
+    assert [s["EventDataStoreArn"] for s in listed] == [everywhere]
 
 
 # --- the quota ---------------------------------------------------------------------------------

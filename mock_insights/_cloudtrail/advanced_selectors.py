@@ -22,29 +22,28 @@ MAX_VALUES = 500
 
 # "For CloudTrail management events, supported fields include eventCategory (required),
 # eventSource, and readOnly. The following additional fields are available for event data
-# stores: eventName, eventType, sessionCredentialFromConsole, and userIdentity.arn." And so on
-# for data and network activity events; the other categories exist only on stores and
+# stores: eventName, eventType, sessionCredentialFromConsole, and userIdentity.arn." Data events
+# take eventCategory, resources.type (required), eventName, eventSource, eventType, readOnly,
+# resources.ARN, sessionCredentialFromConsole and userIdentity.arn on trails and stores alike
+# (the pages disagree on the trail/store split there; refusing what AWS accepts would break
+# working setups, so the wider list holds). The other categories exist only on stores and
 # support only eventCategory.
-_STORE_ONLY_FIELDS = ("eventType", "sessionCredentialFromConsole", "userIdentity.arn")
+_SHARED_FIELDS = frozenset({"eventType", "sessionCredentialFromConsole", "userIdentity.arn"})
+_DATA_FIELDS = frozenset(
+    {"eventCategory", "resources.type", "eventName", "readOnly", "resources.ARN", "eventSource"}
+).union(_SHARED_FIELDS)
+_NETWORK_FIELDS = frozenset(
+    {"eventCategory", "eventSource", "eventName", "errorCode", "vpcEndpointId", "userIdentity.arn"}
+)
 FIELDS: dict[str, dict[Owner, frozenset[str]]] = {
     "Management": {
         "trail": frozenset({"eventCategory", "eventSource", "readOnly"}),
         "store": frozenset({"eventCategory", "eventSource", "readOnly", "eventName"}).union(
-            _STORE_ONLY_FIELDS
+            _SHARED_FIELDS
         ),
     },
-    "Data": {
-        "trail": frozenset(
-            {"eventCategory", "resources.type", "eventName", "readOnly", "resources.ARN"}
-        ),
-        "store": frozenset(
-            {"eventCategory", "resources.type", "eventName", "readOnly", "resources.ARN"}
-        ).union({"eventSource", *_STORE_ONLY_FIELDS}),
-    },
-    "NetworkActivity": dict.fromkeys(
-        ("trail", "store"),
-        frozenset({"eventCategory", "eventSource", "eventName", "errorCode", "vpcEndpointId"}),
-    ),
+    "Data": dict.fromkeys(("trail", "store"), _DATA_FIELDS),
+    "NetworkActivity": dict.fromkeys(("trail", "store"), _NETWORK_FIELDS),
 }
 CATEGORY_ONLY = ("Insight", "ConfigurationItem", "Evidence", "ActivityAuditLog")
 CATEGORIES: dict[Owner, tuple[str, ...]] = {

@@ -4,8 +4,9 @@ From the DataResource page of the CloudTrail API reference: a type's bare servic
 (``arn:aws:s3``, ``arn:aws:lambda``, ``arn:aws:dynamodb``) selects every resource of that type;
 otherwise an S3 value names a bucket and an object prefix (``arn:aws:s3:::bucket/`` or
 ``arn:aws:s3:::bucket/prefix``), a Lambda value a function ARN and a DynamoDB value a table ARN.
-Wildcards and a bucket ARN without the ``/`` are refused, as observed:
-"Value arn:aws:s3:::* for DataResources.Values is invalid."
+A wildcard in place of the bucket or function and a bucket ARN without the ``/`` are refused,
+as observed: "Value arn:aws:s3:::* for DataResources.Values is invalid."; an object prefix is
+any text (object keys may contain ``*``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _REGION_ACCOUNT = r"[a-z]{2}(?:-[a-z]+)+-\d:\d{12}"
 # today's naming rules.
 _BUCKET = r"[A-Za-z0-9._-]{3,255}"
 _VALUE_FORMS: dict[str, re.Pattern[str]] = {
-    "AWS::S3::Object": re.compile(rf"{_PARTITION}:s3(?::::|:::{_BUCKET}/[^*]*)?"),
+    "AWS::S3::Object": re.compile(rf"{_PARTITION}:s3(?::::|:::{_BUCKET}/.*)?"),
     "AWS::Lambda::Function": re.compile(
         rf"{_PARTITION}:lambda(?::{_REGION_ACCOUNT}:function:[A-Za-z0-9_-]{{1,64}}(?::[A-Za-z0-9$_-]+)?)?"
     ),

@@ -31,7 +31,9 @@ DEFAULT_STORE_SELECTORS = (
         "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
     },
 )
-FIXED_INGESTION_CATEGORIES = ("Insight", "ActivityAuditLog")
+# Start/StopEventDataStoreIngestion: "the eventCategory must be Management, Data,
+# NetworkActivity, or ConfigurationItem"; stores of the other categories always ingest.
+FIXED_INGESTION_CATEGORIES = ("Insight", "ActivityAuditLog", "Evidence")
 _SETTING_PARAMS = frozenset(
     {
         "Name",
@@ -119,8 +121,9 @@ def store_view(store: EventDataStore, *, status: str | None = None) -> Params:
 
 
 def _fixed_ingestion_category(store: EventDataStore) -> str | None:
-    """The category whose stores always ingest (Insights, events outside AWS), if it is this
-    store's; ingestion of those cannot be stopped, nor left off at creation."""
+    """The category whose stores always ingest (Insights, Audit Manager evidence, events from
+    outside AWS), if it is this store's; ingestion of those cannot be stopped, nor left off
+    at creation."""
     for category in FIXED_INGESTION_CATEGORIES:
         if store.collects(category):
             return category
@@ -224,7 +227,9 @@ def restore_event_data_store(call: Call, params: Params) -> Params:
 
 
 def list_event_data_stores(call: Call, params: Params) -> Params:
-    """The stores of the caller's region, with only the members AWS still returns, paged."""
+    """The caller's stores that count in this region (at home here, or multi-region), with
+    only the members AWS still returns, paged. The quotas page sends users to this list to
+    count the stores of a shadow region."""
     limit = params.get("MaxResults")
     if limit is not None and not 1 <= limit <= MAX_LIST_RESULTS:
         raise ServiceError(
@@ -232,7 +237,11 @@ def list_event_data_stores(call: Call, params: Params) -> Params:
             f"MaxResults must be between 1 and {MAX_LIST_RESULTS}: {limit}.",
         )
     stores, next_token = paging.page(
-        call.backend.stores_in(call.account_id, call.region),
+        [
+            store
+            for store in call.backend.stores_of(call.account_id)
+            if store.region == call.region or store.multi_region
+        ],
         "ListEventDataStores",
         params,
         limit=limit,

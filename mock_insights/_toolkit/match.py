@@ -14,11 +14,18 @@ def contains(actual: Any, expected: Any) -> bool:
     """Whether ``actual`` has everything ``expected`` has.
 
     Mappings match when each expected key is present with a matching value, so a test names
-    only the parameters it cares about, at any depth; any other value must be equal.
+    only the parameters it cares about, at any depth. A list matches when each expected item
+    matches some item of the actual list (``TagsList=[{"Key": "env"}]`` finds a call that
+    tagged ``env`` among others); an empty list matches only an empty list. Any other value
+    must be equal.
     """
     if isinstance(expected, Mapping):
         return isinstance(actual, Mapping) and all(
             key in actual and contains(actual[key], value) for key, value in expected.items()
+        )
+    if isinstance(expected, list) and expected:
+        return isinstance(actual, list) and all(
+            any(contains(item, wanted) for item in actual) for wanted in expected
         )
     return bool(actual == expected)
 
