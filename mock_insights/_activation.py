@@ -32,6 +32,7 @@ class Settings:
     region: str | None
     account_id: str | None
     history_limit: int | None = None
+    retry_delays: bool | None = None
 
 
 _lock = threading.Lock()
@@ -46,6 +47,11 @@ def region() -> str:
 def account_id() -> str:
     """The account calls act as by default: the innermost configured, else the default."""
     return next((s.account_id for s in reversed(_stack) if s.account_id), DEFAULT_ACCOUNT_ID)
+
+
+def retry_delays() -> bool:
+    """Whether botocore waits before retrying a mocked call: the innermost configured, else yes."""
+    return next((s.retry_delays for s in reversed(_stack) if s.retry_delays is not None), True)
 
 
 def push(settings: Settings) -> Harness:
@@ -78,4 +84,4 @@ def pop(settings: Settings) -> None:
 
 
 def _publish(harness: Harness) -> None:
-    active.current = active.Active(harness, account_id(), region())
+    active.current = active.Active(harness, account_id(), region(), retry_delays())

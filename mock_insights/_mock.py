@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation
 from ._activation import Settings
-from ._adapters import botocore_hook
+from ._adapters import aiobotocore_hook, botocore_hook
 from ._cloudtrail.account_ids import is_account_id
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
@@ -30,6 +30,7 @@ R = TypeVar("R")
 C = TypeVar("C", bound=type[Any])
 
 assert botocore_hook.HANDLERS  # importing _hook wires botocore; keep the import visible
+assert aiobotocore_hook.__name__  # importing it watches for aiobotocore; keep it visible
 
 
 class InsightsMock:
@@ -39,11 +40,12 @@ class InsightsMock:
     ``account_id`` is the account calls act as unless the client's static access key is another
     account ID. Without them, an enclosing mock's apply, else ``us-east-1`` and
     ``123456789012``. ``history_limit`` keeps only the newest calls in ``calls`` (``0``: record
-    nothing). While started, the mock also records every call (``calls``), injects faults
-    (``inject_error``), seeds state (``seed_trail``, ``seed_event_data_store``,
-    ``set_s3_bucket``, ``set_sns_topic``, ``set_kms_key``, ``set_organization``) and saves and
-    loads it (``snapshot``, ``restore``); ``client`` and ``session`` make boto3 clients that act
-    as a given account.
+    nothing). ``retry_delays=False`` makes botocore and aiobotocore retry mocked calls without
+    waiting (an enclosing mock's choice applies when it is not given). While started, the mock
+    also records every call (``calls``), injects faults (``inject_error``), seeds state
+    (``seed_trail``, ``seed_event_data_store``, ``set_s3_bucket``, ``set_sns_topic``,
+    ``set_kms_key``, ``set_organization``) and saves and loads it (``snapshot``, ``restore``);
+    ``client`` and ``session`` make boto3 clients that act as a given account.
     """
 
     def __init__(
@@ -52,18 +54,22 @@ class InsightsMock:
         region: str | None = None,
         account_id: str | None = None,
         history_limit: int | None = None,
+        retry_delays: bool | None = None,
     ) -> None:
         if history_limit is not None and (isinstance(history_limit, bool) or history_limit < 0):
             raise UsageError(f"history_limit is a number of calls, 0 or more: {history_limit!r}")
+        if retry_delays is not None and not isinstance(retry_delays, bool):
+            raise UsageError(f"retry_delays is True or False, not {retry_delays!r}")
         self.region = region
         self._account_id = account_id
         self.history_limit = history_limit
+        self.retry_delays = retry_delays
         self._activations: list[Settings] = []
         self._harness: Harness | None = None
 
     def start(self) -> InsightsMock:
         """Activate; the outermost activation starts from empty state."""
-        settings = Settings(self.region, self._account_id, self.history_limit)
+        settings = Settings(self.region, self._account_id, self.history_limit, self.retry_delays)
         self._harness = _activation.push(settings)
         self._activations.append(settings)
         return self
@@ -299,13 +305,18 @@ class InsightsMock:
 
     def _fresh(self) -> InsightsMock:
         return InsightsMock(
-            region=self.region, account_id=self._account_id, history_limit=self.history_limit
+            region=self.region,
+            account_id=self._account_id,
+            history_limit=self.history_limit,
+            retry_delays=self.retry_delays,
         )
 
     @overload
     def __call__(self, target: C) -> C: ...
     @overload
-    def __call__(self, target: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]: ...
+    def __call__(
+        self, target: Callable[P, Coroutine[Any, Any, R]]
+    ) -> Callable[P, Coroutine[Any, Any, R]]: ...
     @overload
     def __call__(self, target: Callable[P, R]) -> Callable[P, R]: ...
     def __call__(self, target: Any) -> Any:
@@ -320,7 +331,9 @@ class InsightsMock:
 @overload
 def mock_insights(target: C, /) -> C: ...
 @overload
-def mock_insights(target: Callable[P, Awaitable[R]], /) -> Callable[P, Awaitable[R]]: ...
+def mock_insights(
+    target: Callable[P, Coroutine[Any, Any, R]], /
+) -> Callable[P, Coroutine[Any, Any, R]]: ...
 @overload
 def mock_insights(target: Callable[P, R], /) -> Callable[P, R]: ...
 @overload
@@ -331,6 +344,7 @@ def mock_insights(
     region: str | None = None,
     account_id: str | None = None,
     history_limit: int | None = None,
+    retry_delays: bool | None = None,
 ) -> InsightsMock: ...
 def mock_insights(
     target: Any = None,
@@ -339,14 +353,21 @@ def mock_insights(
     region: str | None = None,
     account_id: str | None = None,
     history_limit: int | None = None,
+    retry_delays: bool | None = None,
 ) -> Any:
     """Mock CloudTrail: bare or configured decorator, or ``with mock_insights() as m:``.
 
     ``@mock_insights`` decorates a test function, coroutine, generator or class;
-    ``@mock_insights(region=..., account_id=..., history_limit=...)`` configures it. Called
+    ``@mock_insights(region=..., account_id=..., history_limit=..., retry_delays=...)``
+    configures it. Called
     without a target it returns an ``InsightsMock``: ``with mock_insights() as m:`` (or
     ``async with``) yields it, with its toolkit (``m.calls``, ``m.inject_error``,
     ``m.seed_trail``, ``m.snapshot``, ...). See ``help(InsightsMock)``.
     """
-    mock = InsightsMock(region=region, account_id=account_id, history_limit=history_limit)
+    mock = InsightsMock(
+        region=region,
+        account_id=account_id,
+        history_limit=history_limit,
+        retry_delays=retry_delays,
+    )
     return mock if target is None else mock(target)

@@ -23,17 +23,18 @@ from ._mock import InsightsMock
 from .errors import UsageError
 
 MARKER = "insights_mock"
-_OPTIONS = ("region", "account_id", "state", "organization", "history_limit")
+_OPTIONS = ("region", "account_id", "state", "organization", "history_limit", "retry_delays")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(region=None, account_id='{DEFAULT_ACCOUNT_ID}', state=None, "
-        "organization=None, history_limit=None): run the test with the insights_mock fixture, "
-        "in this region and account, from this state file (relative to the test file) or "
-        "snapshot, with this organization (the keyword arguments of "
-        "InsightsMock.set_organization), keeping at most history_limit calls.",
+        "organization=None, history_limit=None, retry_delays=None): run the test with the "
+        "insights_mock fixture, in this region and account, from this state file (relative to "
+        "the test file) or snapshot, with this organization (the keyword arguments of "
+        "InsightsMock.set_organization), keeping at most history_limit calls, retrying "
+        "without waiting when retry_delays is False.",
     )
 
 
@@ -73,6 +74,7 @@ def insights_mock(request: pytest.FixtureRequest) -> Iterator[InsightsMock]:
         region=options.get("region"),
         account_id=options.get("account_id"),
         history_limit=options.get("history_limit"),
+        retry_delays=options.get("retry_delays"),
     )
     with mock:
         if options.get("state") is not None:

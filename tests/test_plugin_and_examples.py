@@ -97,7 +97,7 @@ def test_marker_configures_region_account_and_state(pytester):
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*takes the keyword options region, account_id, state, organization, history_limit only*regoin*"
+            "*takes the keyword options region, account_id, state, organization, history_limit, retry_delays only*regoin*"
         ]
     )
 

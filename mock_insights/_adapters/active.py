@@ -13,18 +13,22 @@ if TYPE_CHECKING:
 
 
 class Active:
-    """The harness calls are answered from, the account and the region they act in by default.
+    """The harness calls are answered from, the account and the region they act in by default,
+    and whether botocore waits before retrying a mocked call.
 
     A plain slotted class rather than a dataclass: it is built at import of every process that
     imports mock_insights, and a dataclass costs most of a millisecond to create.
     """
 
-    __slots__ = ("account_id", "harness", "region")
+    __slots__ = ("account_id", "harness", "region", "retry_delays")
 
-    def __init__(self, harness: Harness, account_id: str, region: str) -> None:
+    def __init__(
+        self, harness: Harness, account_id: str, region: str, retry_delays: bool = True
+    ) -> None:
         self.harness = harness
         self.account_id = account_id
         self.region = region
+        self.retry_delays = retry_delays
 
 
 current: Active | None = None

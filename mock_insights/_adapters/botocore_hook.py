@@ -114,17 +114,25 @@ def _add_mixin(base_classes: list[type], **_: Any) -> None:
         base_classes.insert(0, AnswersWhileMocked)
 
 
+def unsigned(signer: Any) -> bool:
+    """Whether this signer's request is the mock's to answer (so it goes unsigned); tags a
+    client the mixin missed and claims a moto imported while active, before it answers."""
+    if active.current is None or signer._signing_name not in _MOCKED_SIGNING_NAMES:
+        return False
+    if not moto_coexistence.claimed:
+        moto_coexistence.claim_cloudtrail()
+    if not getattr(signer, "mock_insights_tagged", False):
+        if signer._signing_name == "cloudtrail":
+            _register_caller(signer._event_emitter, Caller(signer, None, False))
+        signer.mock_insights_tagged = True
+    return True
+
+
 def _choose_signer(original: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap ``RequestSigner._choose_signer``: CloudTrail is unsigned while active."""
 
     def choose_signer(signer: Any, operation_name: Any, signing_type: Any, context: Any) -> Any:
-        if active.current is not None and signer._signing_name in _MOCKED_SIGNING_NAMES:
-            if not moto_coexistence.claimed:  # moto imported while active: before it answers
-                moto_coexistence.claim_cloudtrail()
-            if not getattr(signer, "mock_insights_tagged", False):  # a client the mixin missed
-                if signer._signing_name == "cloudtrail":
-                    _register_caller(signer._event_emitter, Caller(signer, None, False))
-                signer.mock_insights_tagged = True
+        if unsigned(signer):
             return UNSIGNED
         return original(signer, operation_name, signing_type, context)
 
@@ -136,8 +144,8 @@ def _text(value: str | bytes | None) -> str | None:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
-def respond(request: Any, current: active.Active) -> AWSResponse:
-    """Answer a prepared CloudTrail request from the mock's state.
+def answer(request: Any, current: active.Active) -> Any:
+    """The mock's wire response to a prepared CloudTrail request, sync or async alike.
 
     The caller tag gives the client's region and account; an untagged request acts as the
     mock's account in the region of its URL (or the mock's region).
@@ -156,11 +164,16 @@ def respond(request: Any, current: active.Active) -> AWSResponse:
 
     validated = caller is not None and caller.validates
     wire_request = wire.WireRequest(target, body or b"", region, account_id, validated)
-    response = current.harness.answer(wire_request)
+    return current.harness.answer(wire_request)
+
+
+def respond(request: Any, current: active.Active) -> AWSResponse:
+    """Answer a prepared CloudTrail request from the mock's state, as botocore's response."""
+    response = answer(request, current)
     return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 
 
-def _refuse_cloudtrail_data(request: Any, current: active.Active) -> UnsupportedOperationError:
+def refuse_cloudtrail_data(request: Any, current: active.Active) -> UnsupportedOperationError:
     operation = urlsplit(request.url).path.strip("/") or "(unknown operation)"
     return UnsupportedOperationError(operation, current.region, [], service="CloudTrail Data")
 
@@ -175,10 +188,61 @@ def _guard(send: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
             if prefix == "cloudtrail":
                 return respond(request, current)
             if prefix == "cloudtrail-data":
-                raise _refuse_cloudtrail_data(request, current)
+                raise refuse_cloudtrail_data(request, current)
         return send(endpoint, request)
 
     return botocore_isolation.marked(guarded_send, send)
+
+
+def skips_retry_delay(endpoint: Any) -> bool:
+    """Whether a retry of this endpoint's call goes without waiting: a mocked service while
+    the active mocks ask for ``retry_delays=False``."""
+    current = active.current
+    return (
+        current is not None
+        and not current.retry_delays
+        and endpoint._endpoint_prefix in _MOCKED_SIGNING_NAMES
+    )
+
+
+def _needs_retry(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap ``Endpoint._needs_retry``: botocore's own decision, without the sleep when the
+    mock says so (botocore sleeps inside this method, in ``time.sleep``)."""
+
+    def needs_retry(
+        endpoint: Any,
+        attempts: Any,
+        operation_model: Any,
+        request_dict: Any,
+        response: Any = None,
+        caught_exception: Any = None,
+    ) -> Any:
+        if not skips_retry_delay(endpoint):
+            return original(
+                endpoint, attempts, operation_model, request_dict, response, caught_exception
+            )
+        service_id = operation_model.service_model.service_id.hyphenize()
+        responses = endpoint._event_emitter.emit(
+            f"needs-retry.{service_id}.{operation_model.name}",
+            response=response,
+            endpoint=endpoint,
+            operation=operation_model,
+            attempts=attempts,
+            caught_exception=caught_exception,
+            request_dict=request_dict,
+        )
+        return retry_wanted(responses)
+
+    return botocore_isolation.marked(needs_retry, original)
+
+
+def retry_wanted(responses: Any) -> bool:
+    """botocore's reading of the ``needs-retry`` answers: the first that is not None says
+    how long to wait; None (or False) means no retry."""
+    from botocore.hooks import first_non_none_response
+
+    delay = first_non_none_response(responses)
+    return delay is not None and delay is not False
 
 
 HANDLERS = (("creating-client-class.cloudtrail", _add_mixin),)
@@ -195,6 +259,7 @@ def install() -> None:
     if HANDLERS[0] not in botocore.handlers.BUILTIN_HANDLERS:
         botocore.handlers.BUILTIN_HANDLERS.extend(HANDLERS)
     botocore_isolation.wrap_once(botocore.endpoint.Endpoint, "_send", _guard)
+    botocore_isolation.wrap_once(botocore.endpoint.Endpoint, "_needs_retry", _needs_retry)
     botocore_isolation.wrap_once(botocore.signers.RequestSigner, "_choose_signer", _choose_signer)
     botocore_isolation.install()
     boto3 = sys.modules.get("boto3")

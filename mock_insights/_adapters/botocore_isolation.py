@@ -23,9 +23,10 @@ Signing, the other place credentials are read, is skipped for CloudTrail by the 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import botocore.session
@@ -105,15 +106,24 @@ def _full_config(original: property) -> property:
     return property(marked(full_config, read))
 
 
+@contextlib.contextmanager
+def building(service_name: str) -> Iterator[None]:
+    """While a mocked service's client is built under an active mock, config files read as
+    empty (see ``get_scoped_config`` and ``full_config``)."""
+    if active.current is None or service_name not in MOCKED_SERVICES:
+        yield
+        return
+    token = _building_mocked_client.set(True)
+    try:
+        yield
+    finally:
+        _building_mocked_client.reset(token)
+
+
 def _create_client(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
-        if active.current is None or service_name not in MOCKED_SERVICES:
+        with building(service_name):
             return original(session, service_name, *args, **kwargs)
-        building = _building_mocked_client.set(True)
-        try:
-            return original(session, service_name, *args, **kwargs)
-        finally:
-            _building_mocked_client.reset(building)
 
     return marked(create_client, original)
 
