@@ -9,6 +9,11 @@ differ among themselves by more than those differences. Run by hand:
 
     python benchmarks/bench.py            # full run, writes benchmarks/results.json
     python benchmarks/bench.py --quick    # a short run (CI)
+    python benchmarks/bench.py --quick --async-only   # with aiobotocore installed
+
+Where aiobotocore is installed, a full run also compares an aiobotocore call through the mock
+with a sync one (aiobotocore pins an older botocore, so that figure comes from its own
+environment).
 
 The floor is a plain ``before-send`` handler that returns a canned answer: botocore's own
 cost to serialize, sign and parse a call. A mock goes below it only by skipping botocore
@@ -270,6 +275,45 @@ def worker_s3(**_: Any) -> dict[str, float]:
     )
 
 
+def worker_async(calls: int, **_: Any) -> dict[str, float]:
+    """A put through the mock from a sync client and from an aiobotocore client, side by side
+    in one interpreter, in alternating batches on one event loop."""
+    import asyncio
+
+    from aiobotocore.session import get_session
+
+    from mock_insights import mock_insights
+
+    loop = asyncio.new_event_loop()
+    with mock_insights():
+        sync = _client()
+        sync.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        context = get_session().create_client("cloudtrail", region_name=REGION)
+        aclient = loop.run_until_complete(context.__aenter__())
+
+        async def batch(count: int) -> None:
+            for _ in range(count):
+                await aclient.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+
+        def put_sync() -> None:
+            sync.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+
+        times: dict[str, list[float]] = {"sync": [], "async": []}
+        for round_ in range(12):  # the first two rounds warm up
+            for label in ("sync", "async") if round_ % 2 else ("async", "sync"):
+                start = time.perf_counter()
+                if label == "sync":
+                    for _ in range(calls):
+                        put_sync()
+                else:
+                    loop.run_until_complete(batch(calls))
+                if round_ >= 2:
+                    times[label].append((time.perf_counter() - start) / calls * 1e6)
+        loop.run_until_complete(context.__aexit__(None, None, None))
+    loop.close()
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
 def worker_memory(trails: int, **_: Any) -> float:
     """Megabytes held by ``trails`` seeded trails with Insights (tracemalloc)."""
     import tracemalloc
@@ -311,10 +355,10 @@ def measure(worker: str, turns: int, **options: Any) -> float:
     return statistics.median(float(run_worker(worker, **options)) for _ in range(turns))
 
 
-def moto_installed() -> bool:
-    return (
-        subprocess.run([sys.executable, "-c", "import moto"], capture_output=True).returncode == 0
-    )
+def installed(module: str) -> bool:
+    """Whether ``module`` imports in a fresh interpreter (this one stays clean)."""
+    command = [sys.executable, "-c", f"import {module}"]
+    return subprocess.run(command, capture_output=True).returncode == 0
 
 
 def in_turns(turns: int, variants: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, list[float]]:
@@ -326,11 +370,31 @@ def in_turns(turns: int, variants: dict[str, tuple[str, dict[str, Any]]]) -> dic
     return samples
 
 
+def run_async(quick: bool) -> dict[str, Any]:
+    """The async figure alone: an aiobotocore call against a sync call through the mock."""
+    each_turn = [run_worker("async", calls=100 if quick else 300) for _ in range(3 if quick else 5)]
+    samples = {
+        "async call through the mock (us)": {
+            label: [turn[label] for turn in each_turn] for label in each_turn[0]
+        }
+    }
+    figures = {
+        figure: {label: statistics.median(values) for label, values in row.items()}
+        for figure, row in samples.items()
+    }
+    return {
+        "quick": quick,
+        "python": sys.version.split()[0],
+        "figures": figures,
+        "samples": samples,
+    }
+
+
 def run(quick: bool) -> dict[str, Any]:
     turns = 3 if quick else 7
     calls = 200 if quick else 1000
     big = 1000 if quick else 10_000
-    with_moto = moto_installed()
+    with_moto = installed("moto")
     samples: dict[str, dict[str, list[float]]] = {}
     for operation in ("put", "get"):
         contenders = ["floor", "stubber", "mock_insights"] + (["moto"] if with_moto else [])
@@ -367,6 +431,10 @@ def run(quick: bool) -> dict[str, Any]:
         )
         figures["import over boto3 (ms)"]["moto"] = measure("import", turns, contender="moto")
     figures[f"memory, {big} trails with Insights (MB)"] = measure("memory", 1, trails=big)
+    if installed("aiobotocore"):
+        async_result = run_async(quick)
+        samples |= async_result["samples"]
+        figures |= async_result["figures"]
     return {
         "quick": quick,
         "python": sys.version.split()[0],
@@ -383,6 +451,12 @@ def _paired(row: dict[str, list[float]], numerator: str, denominator: str) -> fl
 def ratios(result: dict[str, Any]) -> dict[str, float]:
     samples = result["samples"]
     out = {}
+    if "async call through the mock (us)" in samples:
+        out["async vs sync call (target <= 1.3)"] = _paired(
+            samples["async call through the mock (us)"], "async", "sync"
+        )
+    if "put per call (us)" not in samples:  # --async-only
+        return out
     for operation in ("put", "get"):
         row = samples[f"{operation} per call (us)"]
         out[f"{operation} vs floor"] = _paired(row, "mock_insights", "floor")
@@ -404,13 +478,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run, for CI")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--async-only",
+        action="store_true",
+        help="only the async figure (in an environment with aiobotocore)",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("NAME", "OPTIONS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         name, options = args.worker
         print(json.dumps(WORKERS[name](**json.loads(options))))
         return
-    result = run(args.quick)
+    result = run_async(args.quick) if args.async_only else run(args.quick)
     result["ratios"] = ratios(result)
     for figure, value in result["figures"].items():
         cells = (
