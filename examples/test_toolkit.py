@@ -30,14 +30,10 @@ def enable_insights(trail_name: str, *, retries: bool = True) -> str:
     return "enabled"
 
 
-@pytest.fixture(autouse=True)
-def no_retry_sleep(monkeypatch):
-    """botocore waits up to a second before a retry; these tests only count the attempts."""
-    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: None)
-
-
 # The state file seeds two trails and a KMS key whose policy does not let CloudTrail in.
-pytestmark = pytest.mark.insights_mock(state="toolkit_state.json")
+# botocore waits up to a second before a retry; these tests only count the attempts, so
+# retry_delays=False lets botocore retry at once.
+pytestmark = pytest.mark.insights_mock(state="toolkit_state.json", retry_delays=False)
 
 
 def test_enables_insights_on_a_seeded_trail(insights_mock: InsightsMock):
