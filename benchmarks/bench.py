@@ -242,6 +242,7 @@ class _UnwrappedBotocore:
         owners = [
             (botocore.signers.RequestSigner, "_choose_signer"),
             (botocore.endpoint.Endpoint, "_send"),
+            (botocore.endpoint.Endpoint, "_needs_retry"),
             (botocore.session.Session, "get_credentials"),
             (botocore.session.Session, "get_scoped_config"),
         ]

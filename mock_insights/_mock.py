@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from . import _activation
 from ._activation import Settings
-from ._adapters import aiobotocore_hook, botocore_hook
+from ._adapters import botocore_hook
 from ._cloudtrail.account_ids import is_account_id
 from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
@@ -30,7 +30,6 @@ R = TypeVar("R")
 C = TypeVar("C", bound=type[Any])
 
 assert botocore_hook.HANDLERS  # importing _hook wires botocore; keep the import visible
-assert aiobotocore_hook.__name__  # importing it watches for aiobotocore; keep it visible
 
 
 class InsightsMock:

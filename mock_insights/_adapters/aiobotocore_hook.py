@@ -2,9 +2,9 @@
 
 aiobotocore overrides the methods the sync adapter wraps with coroutines of its own, so a
 CloudTrail call from an aiobotocore or aioboto3 client would pass the sync guards by. This
-module wraps them as each aiobotocore module is imported (``import_watch``), whenever that
-is, and imports nothing of aiobotocore before then, so ``import mock_insights`` loads neither
-aiobotocore nor asyncio.
+module wraps them as each aiobotocore module is imported, whenever that is: ``botocore_hook``
+watches for those imports (``import_watch``) and loads this module only then, so
+``import mock_insights`` loads neither aiobotocore, asyncio nor this module.
 
 - ``AioRequestSigner._choose_signer``: CloudTrail unsigned while active; clients the
   ``creating-client-class`` mixin missed (made by a session created before import) are tagged.
@@ -28,7 +28,7 @@ from typing import Any
 
 from botocore import UNSIGNED
 
-from mock_insights._adapters import active, botocore_hook, botocore_isolation, import_watch
+from mock_insights._adapters import active, botocore_hook, botocore_isolation
 
 Coroutine = Callable[..., Any]
 
@@ -129,25 +129,15 @@ def _create_client(original: Coroutine) -> Coroutine:
     return botocore_isolation.marked(create_client, original)
 
 
-def _wrap_endpoint(module: ModuleType) -> None:
+def wrap_endpoint(module: ModuleType) -> None:
     botocore_isolation.wrap_once(module.AioEndpoint, "_send", _send)
     botocore_isolation.wrap_once(module.AioEndpoint, "_needs_retry", _needs_retry)
 
 
-def _wrap_signers(module: ModuleType) -> None:
+def wrap_signers(module: ModuleType) -> None:
     botocore_isolation.wrap_once(module.AioRequestSigner, "_choose_signer", _choose_signer)
 
 
-def _wrap_session(module: ModuleType) -> None:
+def wrap_session(module: ModuleType) -> None:
     botocore_isolation.wrap_once(module.AioSession, "get_credentials", _get_credentials)
     botocore_isolation.wrap_once(module.AioSession, "_create_client", _create_client)
-
-
-def install() -> None:
-    """Wrap aiobotocore's classes when (or if already) each module is imported."""
-    import_watch.when_imported("aiobotocore.endpoint", _wrap_endpoint)
-    import_watch.when_imported("aiobotocore.signers", _wrap_signers)
-    import_watch.when_imported("aiobotocore.session", _wrap_session)
-
-
-install()

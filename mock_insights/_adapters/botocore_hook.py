@@ -16,6 +16,9 @@ A CloudTrail request takes three steps past us while a mock is active:
    answers CloudTrail instead of the network and refuses ``cloudtrail-data`` with
    ``UnsupportedOperationError``. Nothing of either service is ever sent.
 
+aiobotocore overrides these methods with coroutines; ``install`` watches for its modules and
+has ``aiobotocore_hook`` wrap them when they are imported.
+
 Inactive, each wrap and handler is one global read. botocore's handler, signer and endpoint
 modules are imported here rather than awaited with a post-import hook: boto3 imports them
 anyway, so this costs nothing and works in any import order.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,7 +40,13 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.validate import ParamValidationDecorator
 
-from mock_insights._adapters import active, botocore_isolation, moto_coexistence, user_agent
+from mock_insights._adapters import (
+    active,
+    botocore_isolation,
+    import_watch,
+    moto_coexistence,
+    user_agent,
+)
 from mock_insights._cloudtrail.account_ids import is_account_id
 from mock_insights.errors import UnsupportedOperationError
 
@@ -254,14 +264,32 @@ def register(emitter: Any) -> None:
         emitter.register(event, handler, unique_id=f"mock_insights:{event}")
 
 
+_AIOBOTOCORE_WRAPS = (
+    ("aiobotocore.endpoint", "wrap_endpoint"),
+    ("aiobotocore.signers", "wrap_signers"),
+    ("aiobotocore.session", "wrap_session"),
+)
+
+
+def _async_wrap(name: str) -> Callable[[ModuleType], None]:
+    def wrap(module: ModuleType) -> None:
+        from mock_insights._adapters import aiobotocore_hook  # only once aiobotocore is in use
+
+        getattr(aiobotocore_hook, name)(module)
+
+    return wrap
+
+
 def install() -> None:
-    """Register with botocore once per process; safe to call again."""
+    """Register with botocore once per process, and watch for aiobotocore; safe to call again."""
     if HANDLERS[0] not in botocore.handlers.BUILTIN_HANDLERS:
         botocore.handlers.BUILTIN_HANDLERS.extend(HANDLERS)
     botocore_isolation.wrap_once(botocore.endpoint.Endpoint, "_send", _guard)
     botocore_isolation.wrap_once(botocore.endpoint.Endpoint, "_needs_retry", _needs_retry)
     botocore_isolation.wrap_once(botocore.signers.RequestSigner, "_choose_signer", _choose_signer)
     botocore_isolation.install()
+    for module, wrap in _AIOBOTOCORE_WRAPS:
+        import_watch.when_imported(module, _async_wrap(wrap))
     boto3 = sys.modules.get("boto3")
     if boto3 is not None and boto3.DEFAULT_SESSION is not None:
         register(boto3.DEFAULT_SESSION.events)
