@@ -118,8 +118,8 @@ def test_common_aws_errors_are_accepted_for_every_operation(insights_mock, clien
 
 def test_errors_can_be_injected_into_an_operation_the_mock_does_not_implement(insights_mock):
     client = boto3.client("cloudtrail", region_name=REGION, config=NO_RETRIES)
-    insights_mock.inject_error("LookupEvents", "ThrottlingException")
+    insights_mock.inject_error("ListChannels", "ThrottlingException")
     with raises_code("ThrottlingException"):
-        client.lookup_events()
-    with pytest.raises(UnsupportedOperationError, match="LookupEvents"):
-        client.lookup_events()
+        client.list_channels()
+    with pytest.raises(UnsupportedOperationError, match="ListChannels"):
+        client.list_channels()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from mock_insights.errors import ServiceError
@@ -59,3 +60,22 @@ def page(
     end = len(items) if limit is None else start + limit
     next_token = _token(end, digest) if end < len(items) else None
     return list(items[start:end]), next_token
+
+
+def page_of(
+    items: Iterable[Item],
+    operation: str,
+    params: dict[str, Any],
+    *,
+    limit: int,
+    error_code: str,
+) -> tuple[list[Item], str | None]:
+    """One page of a lazily produced listing (newest-first events, say): only the items up to
+    the end of the page are produced."""
+    digest = _digest(operation, params)
+    token = params.get("NextToken")
+    start = 0 if token is None else _offset(token, digest, error_code)
+    taken = list(itertools.islice(items, start, start + limit + 1))
+    if len(taken) > limit:
+        return taken[:limit], _token(start + limit, digest)
+    return taken, None

@@ -11,7 +11,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from . import insight_events
+from .event_log import EventLog
 from .event_selectors import DEFAULT_BASIC_SELECTORS, Coverage, advanced_coverage, basic_coverage
+from .insight_events import Insight
 
 Selector = dict[str, Any]
 
@@ -188,12 +191,31 @@ class Backend:
         self.topics: dict[str, TopicCondition] = {}
         self.organization: Organization | None = None
         self.external = external
+        self._event_logs: dict[tuple[str, str], EventLog] = {}
+        self.insights: list[Insight] = []
 
     def replace_with(self, other: Backend) -> None:
         """Take over ``other``'s whole state (restoring a snapshot), keeping this lock."""
         self._trails, self._stores = other._trails, other._stores
         self.buckets, self.keys, self.topics = other.buckets, other.keys, other.topics
         self.organization = other.organization
+        self._event_logs, self.insights = other._event_logs, other.insights
+
+    def events(self, account_id: str, region: str) -> EventLog:
+        """The events recorded for an account in a region (an empty log if none yet)."""
+        key = (account_id, region)
+        log = self._event_logs.get(key)
+        if log is None:
+            log = self._event_logs[key] = EventLog()
+        return log
+
+    def add_insight(self, insight: Insight) -> None:
+        """Keep a declared Insight and log its Start and End events where it happened."""
+        self.insights.append(insight)
+        if insight.trail_arn is not None:
+            log = self.events(insight.account_id, insight.region)
+            for event in insight_events.events(insight):
+                log.add(event)
 
     def all_trails(self) -> list[Trail]:
         """Every trail of every account, in creation order within each account."""

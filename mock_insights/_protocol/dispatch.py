@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mock_insights._cloudtrail import insight_ops, store_ops, tag_ops, trail_ops
+from mock_insights._cloudtrail import (
+    api_events,
+    insight_ops,
+    lookup_ops,
+    service_model,
+    store_ops,
+    tag_ops,
+    trail_ops,
+)
 from mock_insights._cloudtrail.call import Call, Handler, Params
 from mock_insights._cloudtrail.state import Backend
 from mock_insights.errors import ServiceError, UnsupportedOperationError
@@ -22,6 +30,7 @@ HANDLERS: dict[str, Handler] = {
     **store_ops.HANDLERS,
     **insight_ops.HANDLERS,
     **tag_ops.HANDLERS,
+    **lookup_ops.HANDLERS,
 }
 
 # Given the operation and its params before the handler runs, may answer with an error instead.
@@ -38,8 +47,10 @@ class Exchange:
 
 
 def supported_operations() -> list[str]:
-    """The CloudTrail operations the mock answers, sorted."""
-    return sorted(HANDLERS)
+    """The CloudTrail operations the mock answers that the installed botocore knows, sorted
+    (``ListInsightsData`` came with botocore 1.41)."""
+    known = service_model.operation_names()
+    return sorted(operation for operation in HANDLERS if operation in known)
 
 
 def run(operation: str, call: Call, params: Params) -> Params:
@@ -70,6 +81,7 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
             raise injected
         result = run(operation, Call(request.region, request.account_id, backend), params)
     except ServiceError as error:
+        _record(backend, request, operation, params, None, error)
         return Exchange(operation, error, _wire.encode_error(error))
     except (TypeError, AttributeError, KeyError, ValueError):
         # A request the model accepts but a handler cannot read: answer as AWS would, or
@@ -77,5 +89,30 @@ def handle(request: _wire.WireRequest, backend: Backend, fault: Fault | None = N
         explained = validation.explain(operation, params)
         if explained is None:
             raise
+        _record(backend, request, operation, params, None, explained)
         return Exchange(operation, explained, _wire.encode_error(explained))
+    _record(backend, request, operation, params, result, None)
     return Exchange(operation, None, _wire.encode_result(result))
+
+
+def _record(
+    backend: Backend,
+    request: _wire.WireRequest,
+    operation: str,
+    params: Params,
+    result: Params | None,
+    error: ServiceError | None,
+) -> None:
+    """Log the call as CloudTrail logs calls to itself (management events)."""
+    if operation not in HANDLERS or operation in api_events.NOT_RECORDED:
+        return
+    event = api_events.api_call_event(
+        operation,
+        params,
+        request.region,
+        request.account_id,
+        response=result,
+        error_code=None if error is None else error.code,
+        error_message=None if error is None else error.message,
+    )
+    backend.events(request.account_id, request.region).add(event)

@@ -1,0 +1,169 @@
+"""Insights that happened: their Start and End records and the metric series around them.
+
+A test declares an Insight by its outcome (see ``_toolkit/scenarios.py``); this module turns
+one into what CloudTrail would show: two records of the user guide's "CloudTrail record
+contents for Insights events" sharing a ``sharedEventID``, and a per-minute rate that is the
+baseline outside the anomaly and the Insight's rate inside it, which ListInsightsMetricData
+sums per period.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .event_log import Event, Record, fixed
+
+EVENT_VERSION = "1.08"
+BASELINE_MINUTES = 7 * 24 * 60  # "the baseline ... spans at least 7 days"
+
+
+def iso(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+@dataclass(slots=True)
+class Insight:
+    """One Insight: what, where, when, and how unusual."""
+
+    insight_type: str
+    event_source: str
+    event_name: str
+    category: str  # the analysed events: "Management" or "Data"
+    start: float
+    end: float
+    baseline: float  # per-minute average before the Insight
+    insight: float  # per-minute average during it
+    region: str
+    account_id: str
+    error_code: str | None = None
+    trail_arn: str | None = None
+    event_data_store_arn: str | None = None
+    attributions: list[Record] = field(default_factory=list)
+    shared_event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    start_event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    end_event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def matches(self, event_source: str, event_name: str, insight_type: str) -> bool:
+        return (self.event_source, self.event_name, self.insight_type) == (
+            event_source,
+            event_name,
+            insight_type,
+        )
+
+    def minutes_inside(self, start: float, end: float) -> float:
+        """How many minutes of ``[start, end)`` the Insight covers."""
+        return max(0.0, min(end, self.end) - max(start, self.start)) / 60
+
+
+def default_attributions(insight: Insight) -> list[Record]:
+    """Who and what the unusual calls came from: the mock's caller, as in its management
+    events, with the Insight's and the baseline's rates."""
+    user_arn = f"arn:aws:iam::{insight.account_id}:user/mock-insights"
+    error = insight.error_code or "null"
+    return [
+        {
+            "attribute": attribute,
+            "insight": [{"value": value, "average": insight.insight}],
+            "baseline": [{"value": value, "average": insight.baseline}],
+        }
+        for attribute, value in (
+            ("userIdentityArn", user_arn),
+            ("userAgent", "mock_insights"),
+            ("errorCode", error),
+        )
+    ]
+
+
+def _record(insight: Insight, state: str) -> Record:
+    statistics: Record = {
+        "baseline": {"average": insight.baseline},
+        "insight": {"average": insight.insight},
+    }
+    if state == "End":
+        statistics["insightDuration"] = round((insight.end - insight.start) / 60)
+        statistics["baselineDuration"] = BASELINE_MINUTES
+    details: Record = {
+        "state": state,
+        "eventSource": insight.event_source,
+        "eventName": insight.event_name,
+        "insightType": insight.insight_type,
+    }
+    if insight.error_code is not None:
+        details["errorCode"] = insight.error_code
+    details["sourceEventCategory"] = insight.category
+    details["insightContext"] = {
+        "statistics": statistics,
+        "attributions": insight.attributions or default_attributions(insight),
+    }
+    record: Record = {
+        "eventVersion": EVENT_VERSION,
+        "eventTime": iso(insight.start if state == "Start" else insight.end),
+        "awsRegion": insight.region,
+        "eventID": insight.start_event_id if state == "Start" else insight.end_event_id,
+        "eventType": "AwsCloudTrailInsight",
+        "recipientAccountId": insight.account_id,
+        "sharedEventID": insight.shared_event_id,
+        "insightDetails": details,
+        "eventCategory": "Insight",
+    }
+    if insight.event_data_store_arn is not None:
+        record["insightSource"] = insight.event_data_store_arn
+        record["insightState"] = state
+    return record
+
+
+def start_record(insight: Insight) -> Record:
+    return _record(insight, "Start")
+
+
+def end_record(insight: Insight) -> Record:
+    return _record(insight, "End")
+
+
+def events(insight: Insight) -> list[Event]:
+    """The Start and End events, as the lookups list them."""
+    made = []
+    for when, record in (
+        (insight.start, start_record(insight)),
+        (insight.end, end_record(insight)),
+    ):
+        made.append(
+            Event(
+                time=when,
+                event_name=insight.event_name,
+                event_source=insight.event_source,
+                insight_category=insight.category,
+                trail_arn=insight.trail_arn,
+                build=fixed(record),
+                _event_id=record["eventID"],
+            )
+        )
+    return made
+
+
+def bucket_values(
+    insights: list[Insight], start: float, end: float, period: int
+) -> list[tuple[float, float]]:
+    """``(bucket start, calls in the bucket)`` for each period-aligned bucket of
+    ``[start, end)``: the baseline rate everywhere, the Insight's rate where one is under way.
+    The baseline is the latest declared Insight's."""
+    baseline = insights[-1].baseline
+    first = start - start % period
+    values = []
+    bucket = first
+    while bucket < end:
+        bucket_end = bucket + period
+        total = baseline * period / 60
+        for insight in insights:
+            total += (insight.insight - baseline) * insight.minutes_inside(bucket, bucket_end)
+        values.append((bucket, total))
+        bucket = bucket_end
+    return values
+
+
+def as_dict(insight: Insight) -> dict[str, Any]:
+    """The records a test asserts on."""
+    return {"start": start_record(insight), "end": end_record(insight)}
