@@ -45,6 +45,7 @@ from .errors import (
 if TYPE_CHECKING:
     from ._toolkit.faults import Injection
     from ._toolkit.history import CallHistory, RecordedCall
+    from ._toolkit.scenarios import SimulatedInsight
 
 # Types only needed once a test reads calls or injects faults load on first use, keeping
 # ``import mock_insights`` cheap.
@@ -52,6 +53,7 @@ _LAZY = {
     "CallHistory": "._toolkit.history",
     "RecordedCall": "._toolkit.history",
     "Injection": "._toolkit.faults",
+    "SimulatedInsight": "._toolkit.scenarios",
 }
 
 
@@ -81,6 +83,7 @@ __all__ = [
     "NotStartedError",
     "RecordedCall",
     "ServiceError",
+    "SimulatedInsight",
     "UnsupportedOperationError",
     "UsageError",
     "__version__",

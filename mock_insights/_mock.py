@@ -17,10 +17,13 @@ from ._decorate import wrap_callable, wrap_class
 from .errors import NotStartedError, UsageError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ._cloudtrail.state import Backend
     from ._toolkit.faults import Injection
     from ._toolkit.harness import Harness
     from ._toolkit.history import CallHistory
+    from ._toolkit.scenarios import SimulatedInsight
     from ._toolkit.seed import Where
 
 FAKE_SECRET = "mock_insights"
@@ -205,6 +208,85 @@ class InsightsMock:
 
         with self._locked_backend() as backend:
             set_bucket(backend, name, exists=exists, policy_sufficient=policy_sufficient)
+
+    def simulate_insight(
+        self,
+        *,
+        insight_type: str,
+        event_source: str,
+        event_name: str,
+        start: datetime | float,
+        end: datetime | float,
+        baseline: float,
+        insight: float,
+        trail: str | None = None,
+        event_data_store: str | None = None,
+        error_code: str | None = None,
+        category: str = "Management",
+        region: str | None = None,
+        attributions: list[dict[str, Any]] | None = None,
+        ids: dict[str, str] | None = None,
+    ) -> SimulatedInsight:
+        """Make an Insight happen on a trail (or an event data store's Insights source).
+
+        ``baseline`` and ``insight`` are per-minute averages; ``start``/``end`` datetimes
+        (naive means UTC) or epoch seconds in the last 90 days. ``category="Data"`` for
+        Insights on data events; ``region`` for a multi-region trail's other regions;
+        ``ids`` (``shared_event_id``, ``start_event_id``, ``end_event_id``) for fixed IDs.
+        A scenario real CloudTrail could not produce is a ``UsageError`` giving the reason.
+        LookupEvents, ListInsightsData and ListInsightsMetricData then answer it; the
+        records are ``.start_event`` and ``.end_event``.
+        """
+        from ._toolkit import scenarios
+
+        with self._locked_backend() as backend:
+            return scenarios.simulate(
+                backend,
+                self._where(),
+                trail=trail,
+                event_data_store=event_data_store,
+                insight_type=insight_type,
+                event_source=event_source,
+                event_name=event_name,
+                start=start,
+                end=end,
+                baseline=baseline,
+                insight=insight,
+                error_code=error_code,
+                category=category,
+                region=region,
+                attributions=attributions,
+                ids=ids,
+            )
+
+    def add_event(
+        self,
+        event_name: str,
+        *,
+        event_source: str,
+        time: datetime | float | None = None,
+        read_only: bool | None = None,
+        username: str | None = None,
+        resources: list[dict[str, str]] | None = None,
+        record: dict[str, Any] | None = None,
+    ) -> str:
+        """Record other API activity (``RunInstances`` on ``ec2.amazonaws.com``, say) as a
+        management event that LookupEvents answers; ``record`` adds or overrides record
+        fields. Returns the event ID."""
+        from ._toolkit import scenarios
+
+        with self._locked_backend() as backend:
+            return scenarios.add_event(
+                backend,
+                self._where(),
+                event_name=event_name,
+                event_source=event_source,
+                when=time,
+                read_only=read_only,
+                username=username,
+                resources=resources,
+                record=record,
+            )
 
     def set_sns_topic(
         self, topic: str, *, exists: bool = True, policy_sufficient: bool = True
