@@ -85,6 +85,20 @@ def _grants(policy: str | bytes | None, action: str) -> bool:
     return False
 
 
+def _moto_bucket(name: str) -> tuple[Any, Any] | None:
+    """(moto's S3 backend that holds the bucket, the bucket), if moto's S3 has it."""
+    s3 = sys.modules.get("moto.s3.models")
+    owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
+    if s3 is None or owner is None:
+        return None
+    # moto >= 5.1 keeps (partition, account) with a backend per partition; 5.0 keeps the
+    # account, with one "global" backend.
+    partition, account_id = owner if isinstance(owner, tuple) else ("global", owner)
+    backend = s3.s3_backends[account_id][partition]
+    bucket = backend.buckets.get(name)
+    return None if bucket is None else (backend, bucket)
+
+
 class MotoConditions:
     """The model's source of undeclared bucket and key conditions: moto's, while it is active."""
 
@@ -94,16 +108,10 @@ class MotoConditions:
             return None
         from mock_insights._cloudtrail.state import BucketCondition  # once moto is active
 
-        s3 = sys.modules.get("moto.s3.models")
-        owner = None if s3 is None else s3.s3_backends.bucket_accounts.get(name)
-        if s3 is None or owner is None:
+        found = _moto_bucket(name)
+        if found is None:
             return BucketCondition(exists=False, origin=_S3)
-        # moto >= 5.1 keeps (partition, account) with a backend per partition; 5.0 keeps the
-        # account, with one "global" backend.
-        partition, account_id = owner if isinstance(owner, tuple) else ("global", owner)
-        bucket = s3.s3_backends[account_id][partition].buckets.get(name)
-        if bucket is None:
-            return BucketCondition(exists=False, origin=_S3)
+        bucket = found[1]
         return BucketCondition(
             exists=True, policy_sufficient=_grants(bucket.policy, "s3:PutObject"), origin=_S3
         )
@@ -147,6 +155,17 @@ class MotoConditions:
         return TopicCondition(
             exists=True, policy_sufficient=_grants(topic.policy, "sns:Publish"), origin=_SNS
         )
+
+    def deliver(self, bucket: str, key: str, body: bytes) -> bool:
+        """Write a log file into moto's S3, as CloudTrail delivers to the trail's bucket,
+        when moto is active and has the bucket."""
+        if not moto_active():
+            return False
+        found = _moto_bucket(bucket)
+        if found is None:
+            return False
+        found[0].put_object(bucket, key, body)
+        return True
 
 
 CONDITIONS = MotoConditions()

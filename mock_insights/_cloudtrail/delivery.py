@@ -11,12 +11,18 @@ migrating user knows where to look; docs/behaviour.md gives the source of each.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+import time
+import uuid
 
 from mock_insights.errors import ServiceError
 
+from . import insight_events
+from .insight_events import Insight
 from .names import partition
-from .state import Backend, BucketCondition, KeyCondition, TopicCondition
+from .state import Backend, BucketCondition, KeyCondition, TopicCondition, Trail
 
 _KMS_KEY_ID = re.compile(
     r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+))"
@@ -125,3 +131,37 @@ def check_key(backend: Backend, key_arn: str, bucket: str, *, missing_code: str)
             "InsufficientEncryptionPolicyException",
             f"Insufficient permissions to access S3 bucket {bucket} or KMS key {key_arn}.{origin}",
         )
+
+
+def insight_log_files(trail: Trail, insight: Insight) -> list[tuple[str, bytes]]:
+    """The log files CloudTrail writes for an Insight on a trail: one per record, gzipped JSON
+    under ``AWSLogs/<account>/CloudTrail-Insight/<region>/YYYY/MM/DD/`` of the trail's prefix,
+    named as the user guide gives log file names."""
+    files = []
+    for when, record in (
+        (insight.start, insight_events.start_record(insight)),
+        (insight.end, insight_events.end_record(insight)),
+    ):
+        stamp = time.gmtime(when)
+        folder = time.strftime("%Y/%m/%d", stamp)
+        name = (
+            f"{insight.account_id}_CloudTrail-Insight_{insight.region}_"
+            f"{time.strftime('%Y%m%dT%H%MZ', stamp)}_{uuid.uuid4().hex[:16]}.json.gz"
+        )
+        prefix = f"{trail.s3_key_prefix}/" if trail.s3_key_prefix else ""
+        folder = f"AWSLogs/{insight.account_id}/CloudTrail-Insight/{insight.region}/{folder}"
+        key = f"{prefix}{folder}/{name}"
+        body = gzip.compress(json.dumps({"Records": [record]}).encode())
+        files.append((key, body))
+    return files
+
+
+def deliver_insight(backend: Backend, trail: Trail, insight: Insight) -> int:
+    """Deliver an Insight's log files where the backend's external source holds the trail's
+    bucket (moto's S3 while moto is active); how many files were written."""
+    if backend.external is None:
+        return 0
+    written = 0
+    for key, body in insight_log_files(trail, insight):
+        written += backend.external.deliver(trail.s3_bucket_name, key, body)
+    return written

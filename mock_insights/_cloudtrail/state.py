@@ -172,6 +172,10 @@ class ExternalConditions(Protocol):
 
     def topic(self, topic_arn: str) -> TopicCondition | None: ...
 
+    def deliver(self, bucket: str, key: str, body: bytes) -> bool:
+        """Write a log file into the bucket if it exists there; whether it was written."""
+        ...
+
 
 class Backend:
     """All trails and event data stores of every account, indexed by account then ARN.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from mock_insights._cloudtrail import insight_events, insight_selectors, service_model
+from mock_insights._cloudtrail import delivery, insight_events, insight_selectors, service_model
 from mock_insights._cloudtrail.event_log import Event, fixed
 from mock_insights._cloudtrail.insight_events import Insight
 from mock_insights._cloudtrail.names import resolve_trail
@@ -195,6 +195,8 @@ def simulate(
         made.region, made.account_id = store.region, store.account_id
         made.event_data_store_arn = store.arn
     backend.add_insight(made)
+    if trail is not None:
+        delivery.deliver_insight(backend, found, made)
     return SimulatedInsight(
         made.shared_event_id,
         insight_events.start_record(made),

@@ -1,0 +1,104 @@
+"""Insights events delivered to the trail's bucket in moto's S3, as CloudTrail writes them, so a
+function that reads the bucket can be tested end to end."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime, timedelta, timezone
+
+import boto3
+from helpers import REGION
+from moto import mock_aws
+
+from mock_insights import mock_insights
+
+BUCKET = "insights-logs"
+ACCOUNT = "123456789012"
+NOW = datetime.now(timezone.utc)
+
+
+def _bucket_with_policy(s3) -> None:
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps(
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                        "Action": "s3:PutObject",
+                        "Resource": f"arn:aws:s3:::{BUCKET}/*",
+                    }
+                ]
+            }
+        ),
+    )
+
+
+def _insights_trail(cloudtrail, prefix: str | None = None) -> None:
+    extra = {"S3KeyPrefix": prefix} if prefix else {}
+    cloudtrail.create_trail(Name="audit", S3BucketName=BUCKET, **extra)
+    cloudtrail.put_insight_selectors(
+        TrailName="audit", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}]
+    )
+    cloudtrail.start_logging(Name="audit")
+
+
+def test_insights_are_written_to_the_moto_bucket_as_cloudtrail_writes_them():
+    with mock_aws(), mock_insights() as mock:
+        s3 = boto3.client("s3", region_name=REGION)
+        _bucket_with_policy(s3)
+        _insights_trail(boto3.client("cloudtrail", region_name=REGION), prefix="org")
+        spike = mock.simulate_insight(
+            trail="audit",
+            insight_type="ApiCallRateInsight",
+            event_source="ec2.amazonaws.com",
+            event_name="RunInstances",
+            start=NOW - timedelta(hours=2),
+            end=NOW - timedelta(hours=1),
+            baseline=0.0001,
+            insight=0.6,
+        )
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
+        records = [
+            json.loads(gzip.decompress(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()))
+            for key in keys
+        ]
+    day = (NOW - timedelta(hours=2)).strftime("%Y/%m/%d")
+    folder = f"org/AWSLogs/{ACCOUNT}/CloudTrail-Insight/{REGION}/"
+    assert all(key.startswith(folder) and key.endswith(".json.gz") for key in keys)
+    assert any(f"/{day}/{ACCOUNT}_CloudTrail-Insight_{REGION}_" in key for key in keys)
+    delivered = sorted((r["Records"][0] for r in records), key=lambda r: r["eventTime"])
+    assert delivered == [spike.start_event, spike.end_event]
+
+
+def test_nothing_is_written_without_moto_or_without_the_bucket():
+    with mock_insights() as mock:
+        _insights_trail(boto3.client("cloudtrail", region_name=REGION))
+        made = mock.simulate_insight(
+            trail="audit",
+            insight_type="ApiCallRateInsight",
+            event_source="ec2.amazonaws.com",
+            event_name="RunInstances",
+            start=NOW - timedelta(hours=2),
+            end=NOW - timedelta(hours=1),
+            baseline=0.0001,
+            insight=0.6,
+        )
+    assert made.start_event["insightDetails"]["state"] == "Start"
+    with mock_aws(), mock_insights() as mock:
+        mock.set_s3_bucket(BUCKET)  # declared: CloudTrail accepts it, but moto has no such bucket
+        _insights_trail(boto3.client("cloudtrail", region_name=REGION))
+        mock.simulate_insight(
+            trail="audit",
+            insight_type="ApiCallRateInsight",
+            event_source="ec2.amazonaws.com",
+            event_name="RunInstances",
+            start=NOW - timedelta(hours=2),
+            end=NOW - timedelta(hours=1),
+            baseline=0.0001,
+            insight=0.6,
+        )
+        assert boto3.client("s3", region_name=REGION).list_buckets()["Buckets"] == []
