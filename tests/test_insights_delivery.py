@@ -102,3 +102,28 @@ def test_nothing_is_written_without_moto_or_without_the_bucket():
             insight=0.6,
         )
         assert boto3.client("s3", region_name=REGION).list_buckets()["Buckets"] == []
+
+
+def test_insights_survive_a_snapshot_with_their_ids():
+    with mock_insights() as mock:
+        cloudtrail = boto3.client("cloudtrail", region_name=REGION)
+        _insights_trail(cloudtrail)
+        spike = mock.simulate_insight(
+            trail="audit",
+            insight_type="ApiCallRateInsight",
+            event_source="ec2.amazonaws.com",
+            event_name="RunInstances",
+            start=NOW - timedelta(hours=2),
+            end=NOW - timedelta(hours=1),
+            baseline=0.0001,
+            insight=0.6,
+            ids={"shared_event_id": "shared-1", "start_event_id": "s-1", "end_event_id": "e-1"},
+        )
+        saved = mock.snapshot()
+        # Insights turned off later do not undo what happened, and do not block a restore.
+        cloudtrail.put_insight_selectors(TrailName="audit", InsightSelectors=[])
+        mock.restore(json.loads(json.dumps(saved)))
+        found = cloudtrail.lookup_events(EventCategory="insight")["Events"]
+    assert [e["EventId"] for e in found] == ["e-1", "s-1"]
+    assert json.loads(found[1]["CloudTrailEvent"]) == spike.start_event
+    assert saved["insights"][0]["SharedEventID"] == "shared-1"

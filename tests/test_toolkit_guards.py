@@ -320,6 +320,7 @@ def test_declarations_refuse_malformed_values(insights_mock):
         "s3_buckets": [],
         "sns_topics": [],
         "kms_keys": [],
+        "insights": [],
     }
 
 

@@ -19,6 +19,7 @@ from mock_insights._cloudtrail.state import Backend, EventDataStore, Trail
 from mock_insights._cloudtrail.store_ops import store_view
 from mock_insights.errors import UsageError
 
+from . import insight_entries
 from .seed import (
     Where,
     seed_stores,
@@ -39,6 +40,7 @@ _SECTIONS = (
     "s3_buckets",
     "sns_topics",
     "kms_keys",
+    "insights",
 )
 _ORGANIZATION_KEYS = (
     ("ManagementAccountId", "management_account_id"),
@@ -127,6 +129,7 @@ def snapshot(backend: Backend) -> dict[str, Any]:
                 }
                 for arn, c in backend.keys.items()
             ],
+            "insights": [insight_entries.entry(insight) for insight in backend.insights],
         }
         return copy.deepcopy(data)
 
@@ -191,6 +194,7 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
             state=key.get("KeyState", "Enabled"),
             policy_sufficient=key.get("PolicySufficient", True),
         )
+    insight_entries.load(fresh, copy.deepcopy(_section(data, "insights")))
     with backend.lock:
         backend.replace_with(fresh)
 
