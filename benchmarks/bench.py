@@ -315,6 +315,24 @@ def worker_async(calls: int, **_: Any) -> dict[str, float]:
     return {label: statistics.median(values) for label, values in times.items()}
 
 
+def worker_lookup(calls: int, accounts: int = 1, events: int = 10_000, **_: Any) -> float:
+    """A LookupEvents page of 50 from 10,000 stored events, with ``accounts`` - 1 other
+    accounts that each have a trail and events of their own."""
+    from mock_insights import mock_insights
+
+    now = time.time()
+    with mock_insights() as mock:
+        for index in range(events):
+            mock.add_event("RunInstances", event_source="ec2.amazonaws.com", time=now - index)
+        _seed_trails(mock, accounts - 1)
+        for account in range(1, accounts):
+            other = mock_insights(account_id=str(100000000000 + account))
+            with other:
+                other.add_event("RunInstances", event_source="ec2.amazonaws.com")
+        client = _client()
+        return _per_call(lambda: client.lookup_events(MaxResults=50), calls)
+
+
 def worker_memory(trails: int, **_: Any) -> float:
     """Megabytes held by ``trails`` seeded trails with Insights (tracemalloc)."""
     import tracemalloc
@@ -431,6 +449,20 @@ def run(quick: bool) -> dict[str, Any]:
             "enter_exit", turns, contender="moto", calls=20
         )
         figures["import over boto3 (ms)"]["moto"] = measure("import", turns, contender="moto")
+    samples["LookupEvents page of 50 from 10,000 events (us)"] = in_turns(
+        turns,
+        {
+            f"{accounts} account{'s' if accounts > 1 else ''}": (
+                "lookup",
+                {"calls": calls // 4, "accounts": accounts},
+            )
+            for accounts in (1, 1000)
+        },
+    )
+    figures["LookupEvents page of 50 from 10,000 events (us)"] = {
+        label: statistics.median(values)
+        for label, values in samples["LookupEvents page of 50 from 10,000 events (us)"].items()
+    }
     figures[f"memory, {big} trails with Insights (MB)"] = measure("memory", 1, trails=big)
     if installed("aiobotocore"):
         async_result = run_async(quick)
@@ -466,6 +498,8 @@ def ratios(result: dict[str, Any]) -> dict[str, float]:
         by_trails = samples[f"{operation} per call by trails (us)"]
         most = max(by_trails, key=lambda label: int(label.split()[0]))
         out[f"{operation}: {most} vs 1 trail"] = _paired(by_trails, most, "1 trail")
+    lookups = samples["LookupEvents page of 50 from 10,000 events (us)"]
+    out["lookup: 1000 accounts vs 1 account"] = _paired(lookups, "1000 accounts", "1 account")
     out["inactive vs without"] = _paired(
         samples["inactive CloudTrail call (us)"], "imported, inactive", "without mock_insights"
     )
