@@ -224,8 +224,10 @@ class InsightsMock:
         error_code: str | None = None,
         category: str = "Management",
         region: str | None = None,
-        attributions: list[dict[str, Any]] | None = None,
+        attributions: list[dict[str, Any]] | dict[str, list[dict[str, Any]]] | None = None,
         ids: dict[str, str] | None = None,
+        start_insight: float | None = None,
+        baseline_duration: int | None = None,
     ) -> SimulatedInsight:
         """Make an Insight happen on a trail (or an event data store's Insights source).
 
@@ -233,6 +235,10 @@ class InsightsMock:
         (naive means UTC) or epoch seconds in the last 90 days. ``category="Data"`` for
         Insights on data events; ``region`` for a multi-region trail's other regions;
         ``ids`` (``shared_event_id``, ``start_event_id``, ``end_event_id``) for fixed IDs.
+        ``insight`` is the average over the whole Insight (the End record's); ``start_insight``
+        the first minute's (the Start record's; default ``insight``). ``attributions`` replaces
+        the default attributions (``[]`` for none; ``{"Start": ..., "End": ...}`` per record);
+        ``baseline_duration`` is in minutes (default 10080, the 7-day baseline).
         A scenario real CloudTrail could not produce is a ``UsageError`` giving the reason.
         LookupEvents, ListInsightsData and ListInsightsMetricData then answer it; the
         records are ``.start_event`` and ``.end_event``.
@@ -257,6 +263,8 @@ class InsightsMock:
                 region=region,
                 attributions=attributions,
                 ids=ids,
+                start_insight=start_insight,
+                baseline_duration=baseline_duration,
             )
 
     def add_event(

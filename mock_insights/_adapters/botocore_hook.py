@@ -87,11 +87,18 @@ class Caller:
             self._user_agent = None
         setattr(request, _CALLER, self)
 
-    def account_id(self, default: str) -> str:
-        """The account of a 12-digit static access key; never a property that could refresh."""
+    def access_key(self) -> str | None:
+        """The client's static access key; never a property that could refresh."""
         credentials = getattr(self.signer, "_credentials", None)
         frozen = getattr(credentials, "__dict__", None)
         key = None if frozen is None else frozen.get("access_key")
+        if not isinstance(key, str) or key == botocore_isolation.FAKE_KEY:
+            return None  # the mock's stand-in credentials: the call acts as the mock's account
+        return key
+
+    def account_id(self, default: str) -> str:
+        """The account of a 12-digit static access key."""
+        key = self.access_key()
         return key if is_account_id(key) else default
 
     @property
@@ -173,7 +180,8 @@ def answer(request: Any, current: active.Active) -> Any:
     from mock_insights._protocol import wire  # loaded on first use; cached by the import system
 
     validated = caller is not None and caller.validates
-    wire_request = wire.WireRequest(target, body or b"", region, account_id, validated)
+    key = None if caller is None else caller.access_key()
+    wire_request = wire.WireRequest(target, body or b"", region, account_id, validated, key)
     return current.harness.answer(wire_request)
 
 

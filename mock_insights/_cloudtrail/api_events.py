@@ -38,14 +38,14 @@ def camel(value: Any) -> Any:
     return value
 
 
-def user_identity(account_id: str) -> Record:
-    """Who the mock's calls come from: an IAM user of the calling account."""
+def user_identity(account_id: str, access_key_id: str) -> Record:
+    """Who the mock's calls come from: an IAM user of the calling account, with its key."""
     return {
         "type": "IAMUser",
         "principalId": f"AIDA{account_id}",
         "arn": f"arn:aws:iam::{account_id}:user/{USERNAME}",
         "accountId": account_id,
-        "accessKeyId": account_id,
+        "accessKeyId": access_key_id,
         "userName": USERNAME,
     }
 
@@ -65,10 +65,11 @@ def _resources(operation: str, params: dict[str, Any]) -> list[dict[str, str]]:
 
 def _build(event: Event) -> tuple[Record, list[dict[str, str]]]:
     operation, params, region, account_id, response, error_code, error_message = event.details
+    key = event.access_key_id or account_id
     read_only = bool(event.read_only)
     record: Record = {
         "eventVersion": "1.11",
-        "userIdentity": user_identity(account_id),
+        "userIdentity": user_identity(account_id, key),
         "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(event.time)),
         "eventSource": EVENT_SOURCE,
         "eventName": operation,
@@ -100,6 +101,7 @@ def api_call_event(
     response: dict[str, Any] | None,
     error_code: str | None,
     error_message: str | None,
+    access_key_id: str | None = None,
     now: float | None = None,
 ) -> Event:
     """The management event for one answered CloudTrail call; its record is built when read."""
@@ -109,7 +111,7 @@ def api_call_event(
         event_source=EVENT_SOURCE,
         read_only=operation.startswith(_READ_PREFIXES),
         username=USERNAME,
-        access_key_id=account_id,
+        access_key_id=access_key_id or account_id,
         details=(operation, params, region, account_id, response, error_code, error_message),
         build=_build,
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from .event_log import Event, Record, fixed
 
-EVENT_VERSION = "1.08"
+EVENT_VERSION = "1.09"  # the user guide's current Insights examples
 BASELINE_MINUTES = 7 * 24 * 60  # "the baseline ... spans at least 7 days"
 
 
@@ -35,13 +35,15 @@ class Insight:
     start: float
     end: float
     baseline: float  # per-minute average before the Insight
-    insight: float  # per-minute average during it
+    insight: float  # per-minute average during it (the End record's, and the metric series')
     region: str
     account_id: str
     error_code: str | None = None
     trail_arn: str | None = None
     event_data_store_arn: str | None = None
-    attributions: list[Record] = field(default_factory=list)
+    attributions: Any = None  # None: the defaults; a list; or {"Start": [...], "End": [...]}
+    start_insight: float | None = None  # the Start record's average: the first minute's rate
+    baseline_duration: int = BASELINE_MINUTES
     shared_event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     start_event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     end_event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -77,14 +79,25 @@ def default_attributions(insight: Insight) -> list[Record]:
     ]
 
 
+def _attributions(insight: Insight, state: str) -> list[Record] | None:
+    given = insight.attributions
+    if given is None:
+        return default_attributions(insight)
+    if isinstance(given, dict):
+        given = given.get(state)
+    return list(given) if given else None
+
+
 def _record(insight: Insight, state: str) -> Record:
+    average = insight.insight
+    if state == "Start" and insight.start_insight is not None:
+        average = insight.start_insight
     statistics: Record = {
         "baseline": {"average": insight.baseline},
-        "insight": {"average": insight.insight},
+        "insight": {"average": average},
+        "insightDuration": max(1, round((insight.end - insight.start) / 60)),
+        "baselineDuration": insight.baseline_duration,
     }
-    if state == "End":
-        statistics["insightDuration"] = round((insight.end - insight.start) / 60)
-        statistics["baselineDuration"] = BASELINE_MINUTES
     details: Record = {
         "state": state,
         "eventSource": insight.event_source,
@@ -94,10 +107,13 @@ def _record(insight: Insight, state: str) -> Record:
     if insight.error_code is not None:
         details["errorCode"] = insight.error_code
     details["sourceEventCategory"] = insight.category
-    details["insightContext"] = {
-        "statistics": statistics,
-        "attributions": insight.attributions or default_attributions(insight),
-    }
+    context: Record = {"statistics": statistics}
+    attributions = _attributions(insight, state)
+    if attributions is not None:
+        context["attributions"] = attributions
+    details["insightContext"] = context
+    if insight.category == "Data" and insight.trail_arn is not None:
+        details["insightSource"] = insight.trail_arn
     record: Record = {
         "eventVersion": EVENT_VERSION,
         "eventTime": iso(insight.start if state == "Start" else insight.end),

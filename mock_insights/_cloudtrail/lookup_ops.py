@@ -116,16 +116,16 @@ def lookup_events(call: Call, params: Params) -> Params:
         )
     start, end = _window(params, "InvalidTimeRangeException")
 
-    def wanted() -> Iterator[Event]:
-        for event in call.backend.events(call.account_id, call.region).newest_first(start, end):
-            kept = event.insight_category == "Management" if insights else not event.is_insight
-            if not kept:
-                continue
-            if attribute is None or _matches(event, *attribute):
-                yield event
+    log = call.backend.events(call.account_id, call.region)
 
-    found, token = paging.page_of(
-        wanted(), "LookupEvents", params, limit=limit, error_code="InvalidNextTokenException"
+    def wanted(below: int | None) -> Iterator[tuple[int, Event]]:
+        for position, event in log.newest_first(start, end, below):
+            kept = event.insight_category == "Management" if insights else not event.is_insight
+            if kept and (attribute is None or _matches(event, *attribute)):
+                yield position, event
+
+    found, token = paging.cursor_page(
+        wanted, "LookupEvents", params, limit=limit, error_code="InvalidNextTokenException"
     )
     out: Params = {"Events": [event.lookup_view() for event in found]}
     if token is not None:
@@ -180,15 +180,17 @@ def list_insights_data(call: Call, params: Params) -> Params:
     trail = _insight_trail(call, params["InsightSource"], arn_only=True)
     start, end = _window(params, "InvalidParameterException")
 
-    def wanted() -> Iterator[Event]:
-        for event in call.backend.events(trail.account_id, call.region).newest_first(start, end):
+    log = call.backend.events(trail.account_id, call.region)
+
+    def wanted(below: int | None) -> Iterator[tuple[int, Event]]:
+        for position, event in log.newest_first(start, end, below):
             if event.insight_category != "Data" or event.trail_arn != trail.arn:
                 continue
             if dimension is None or _matches(event, *dimension):
-                yield event
+                yield position, event
 
-    found, token = paging.page_of(
-        wanted(), "ListInsightsData", params, limit=limit, error_code="InvalidParameterException"
+    found, token = paging.cursor_page(
+        wanted, "ListInsightsData", params, limit=limit, error_code=_INVALID
     )
     out: Params = {"Events": [event.lookup_view() for event in found]}
     if token is not None:
@@ -213,6 +215,9 @@ def list_insights_metric_data(call: Call, params: Params) -> Params:
     insight_type, error_code = params["InsightType"], params.get("ErrorCode")
     if error_code is not None and insight_type != "ApiErrorRateInsight":
         raise _invalid("ErrorCode can only be used with InsightType ApiErrorRateInsight.")
+    if error_code is None and insight_type == "ApiErrorRateInsight":
+        # The model: ErrorCode is "conditionally required if InsightType is ApiErrorRateInsight".
+        raise _invalid("ErrorCode is required when InsightType is ApiErrorRateInsight.")
     period, data_type, limit = _metric_options(params)
     trail = None
     if params.get("TrailName") is not None:

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from mock_insights.errors import ServiceError
@@ -60,6 +60,27 @@ def page(
     end = len(items) if limit is None else start + limit
     next_token = _token(end, digest) if end < len(items) else None
     return list(items[start:end]), next_token
+
+
+def cursor_page(
+    positioned: Callable[[int | None], Iterable[tuple[int, Item]]],
+    operation: str,
+    params: dict[str, Any],
+    *,
+    limit: int,
+    error_code: str,
+) -> tuple[list[Item], str | None]:
+    """One page of a listing whose items have stable positions (a log read newest first):
+    the token holds where the page ended, so items added since do not shift the next page.
+    ``positioned(below)`` yields ``(position, item)`` for items before ``below``."""
+    digest = _digest(operation, params)
+    token = params.get("NextToken")
+    below = None if token is None else _offset(token, digest, error_code)
+    taken = list(itertools.islice(positioned(below), limit + 1))
+    items = [item for _, item in taken[:limit]]
+    if len(taken) > limit:
+        return items, _token(taken[limit - 1][0], digest)
+    return items, None
 
 
 def page_of(

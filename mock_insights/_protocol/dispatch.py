@@ -114,5 +114,6 @@ def _record(
         response=result,
         error_code=None if error is None else error.code,
         error_message=None if error is None else error.message,
+        access_key_id=request.access_key_id,
     )
     backend.events(request.account_id, request.region).add(event)

@@ -34,6 +34,7 @@ class WireRequest:
     region: str
     account_id: str
     validated: bool = False  # botocore checked the parameters against the model already
+    access_key_id: str | None = None  # the caller's static key, as CloudTrail records it
 
 
 @dataclass(frozen=True, slots=True)

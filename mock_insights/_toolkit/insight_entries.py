@@ -30,6 +30,8 @@ _FIELDS = (
     ("TrailARN", "trail_arn", False),
     ("EventDataStoreArn", "event_data_store_arn", False),
     ("Attributions", "attributions", False),
+    ("StartInsight", "start_insight", False),
+    ("BaselineDuration", "baseline_duration", False),
     ("SharedEventID", "shared_event_id", False),
     ("StartEventID", "start_event_id", False),
     ("EndEventID", "end_event_id", False),
@@ -41,7 +43,7 @@ def entry(insight: Insight) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, attribute, required in _FIELDS:
         value = getattr(insight, attribute)
-        if required or value:
+        if required or value is not None:
             out[key] = value
     return out
 

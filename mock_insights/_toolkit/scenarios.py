@@ -29,6 +29,7 @@ from .seed import Where
 
 WINDOW = 90 * 24 * 3600
 CATEGORIES = ("Management", "Data")
+ID_NAMES = ("shared_event_id", "start_event_id", "end_event_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +118,10 @@ def simulate(
     error_code: str | None,
     category: str,
     region: str | None,
-    attributions: list[dict[str, Any]] | None,
+    attributions: Any,
     ids: dict[str, str] | None,
+    start_insight: float | None = None,
+    baseline_duration: int | None = None,
 ) -> SimulatedInsight:
     """Check that CloudTrail could produce the Insight, record it, and return its records."""
     if (trail is None) == (event_data_store is None):
@@ -154,14 +157,20 @@ def simulate(
         category=category,
         start=started,
         end=ended,
-        baseline=float(baseline),
-        insight=float(insight),
+        baseline=baseline,
+        insight=insight,
         region=where.region,
         account_id=where.account_id,
         error_code=error_code,
-        attributions=list(attributions or []),
-        **(ids or {}),
+        attributions=attributions,
+        start_insight=start_insight,
     )
+    if baseline_duration is not None:
+        made.baseline_duration = baseline_duration
+    for name, value in (ids or {}).items():
+        if name not in ID_NAMES or not value:
+            raise UsageError(f"ids takes non-empty strings for {', '.join(ID_NAMES)}, not {name!r}")
+        setattr(made, name, value)
     if trail is not None:
         found = _trail(backend, where, trail)
         subject = f"Trail {found.arn}"
