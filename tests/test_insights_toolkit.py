@@ -1,5 +1,6 @@
-"""Insights events delivered to the trail's bucket in moto's S3, as CloudTrail writes them, so a
-function that reads the bucket can be tested end to end."""
+"""Insights scenarios beyond the read operations: delivery to the trail's bucket in moto's S3
+(so a function that reads the bucket can be tested end to end), snapshots, and injected errors
+of the read operations."""
 
 from __future__ import annotations
 
@@ -127,3 +128,39 @@ def test_insights_survive_a_snapshot_with_their_ids():
     assert [e["EventId"] for e in found] == ["e-1", "s-1"]
     assert json.loads(found[1]["CloudTrailEvent"]) == spike.start_event
     assert saved["insights"][0]["SharedEventID"] == "shared-1"
+
+
+def test_every_modeled_error_of_the_read_operations_can_be_injected():
+    """The errors no state provokes (UnsupportedOperation, OperationNotPermitted, ...) by
+    injection; the rest are provoked naturally in test_insights_read_side.py."""
+    from botocore import xform_name
+    from botocore.config import Config
+    from helpers import cloudtrail_model, raises_code
+
+    model = cloudtrail_model()
+    calls = {
+        "LookupEvents": {},
+        "ListInsightsMetricData": {
+            "EventSource": "ec2.amazonaws.com",
+            "EventName": "RunInstances",
+            "InsightType": "ApiCallRateInsight",
+        },
+        "ListInsightsData": {
+            "InsightSource": f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/audit",
+            "DataType": "InsightsEvents",
+        },
+    }
+    with mock_insights() as mock:
+        client = boto3.client(
+            "cloudtrail", region_name=REGION, config=Config(retries={"total_max_attempts": 1})
+        )
+        for operation, params in calls.items():
+            if operation not in model.operation_names:  # ListInsightsData: botocore 1.41+
+                assert not hasattr(client, xform_name(operation))
+                continue
+            codes = [shape.name for shape in model.operation_model(operation).error_shapes]
+            for code in codes:
+                mock.inject_error(operation, code)
+                with raises_code(code):
+                    getattr(client, xform_name(operation))(**params)
+            assert len(mock.calls.of(operation)) == len(codes)
