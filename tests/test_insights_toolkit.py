@@ -164,3 +164,78 @@ def test_every_modeled_error_of_the_read_operations_can_be_injected():
                 with raises_code(code):
                     getattr(client, xform_name(operation))(**params)
             assert len(mock.calls.of(operation)) == len(codes)
+
+
+def _spike(mock, **changes):
+    options = {
+        "trail": "audit",
+        "insight_type": "ApiCallRateInsight",
+        "event_source": "ec2.amazonaws.com",
+        "event_name": "RunInstances",
+        "start": NOW - timedelta(hours=2),
+        "end": NOW - timedelta(hours=1),
+        "baseline": 0.0001,
+        "insight": 0.6,
+    }
+    return mock.simulate_insight(**{**options, **changes})
+
+
+def test_paging_neither_repeats_nor_skips_when_older_events_arrive_between_pages():
+    now = NOW.timestamp()
+    with mock_insights() as mock:
+        for index in range(4):
+            mock.add_event(f"E{index}", event_source="ec2.amazonaws.com", time=now - 1000 + index)
+        client = boto3.client("cloudtrail", region_name=REGION)
+        first = client.lookup_events(MaxResults=2)
+        mock.add_event("Older", event_source="ec2.amazonaws.com", time=now - 5000)
+        mock.add_event("Newer", event_source="ec2.amazonaws.com", time=now)
+        second = client.lookup_events(MaxResults=2, NextToken=first["NextToken"])
+        third = client.lookup_events(MaxResults=2, NextToken=second["NextToken"])
+    names = [e["EventName"] for page in (first, second, third) for e in page["Events"]]
+    assert names == ["E3", "E2", "E1", "E0", "Older"]
+
+
+def test_metric_data_stops_at_now_and_checks_the_model_patterns():
+    from helpers import raises_code
+
+    with mock_insights():
+        client = boto3.client("cloudtrail", region_name=REGION)
+        answer = client.list_insights_metric_data(
+            EventSource="s3.amazonaws.com",
+            EventName="PutObject",
+            InsightType="ApiCallRateInsight",
+            DataType="FillWithZeros",
+            Period=3600,
+            StartTime=NOW - timedelta(hours=3),
+            EndTime=NOW + timedelta(days=7),
+        )
+        assert max(answer["Timestamps"]) <= NOW
+        for bad in ({"EventSource": "not a source"}, {"EventName": "x y"}):
+            query = {
+                "EventSource": "s3.amazonaws.com",
+                "EventName": "PutObject",
+                "InsightType": "ApiCallRateInsight",
+                **bad,
+            }
+            with raises_code("ValidationException"):
+                client.list_insights_metric_data(**query)
+
+
+def test_scenarios_refuse_what_cloudtrail_could_not_produce():
+    import pytest
+
+    from mock_insights import UsageError
+
+    with mock_insights() as mock:
+        _insights_trail(boto3.client("cloudtrail", region_name=REGION))
+        refusals = [
+            {"event_source": "not a source!"},
+            {"event_name": "x y"},
+            {"baseline_duration": -5},
+            {"end": NOW - timedelta(hours=2) + timedelta(seconds=30)},
+            {"start_insight": 0.0},
+        ]
+        for change in refusals:
+            with pytest.raises(UsageError):
+                _spike(mock, **change)
+        assert mock.backend.insights == []

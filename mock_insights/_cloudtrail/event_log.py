@@ -116,21 +116,12 @@ class EventLog:
         self._events.insert(index, event)
         self._times.insert(index, event.time)
 
-    def newest_first(
-        self, start: float, end: float, below: int | None = None
-    ) -> Iterator[tuple[int, Event]]:
-        """``(position, event)`` for events with ``start <= time <= end``, newest first; with
-        ``below``, only those older than that position (where the previous page ended).
-
-        Positions count from the oldest event, so events recorded after a page was read do not
-        move the next page.
-        """
+    def newest_first(self, start: float, end: float) -> Iterator[Event]:
+        """Events with ``start <= time <= end``, newest first."""
         low = bisect.bisect_left(self._times, start)
         high = bisect.bisect_right(self._times, end)
-        if below is not None:
-            high = min(high, below)
         for index in range(high - 1, low - 1, -1):
-            yield index, self._events[index]
+            yield self._events[index]
 
     def __len__(self) -> int:
         return len(self._events)

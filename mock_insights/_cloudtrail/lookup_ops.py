@@ -10,6 +10,7 @@ rule and the decisions where AWS says nothing.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -61,6 +62,10 @@ def _window(params: Params, invalid_code: str) -> tuple[float, float]:
     if start > end:
         raise ServiceError(invalid_code, "The StartTime must be before the EndTime.")
     return max(start, now - LOOKUP_WINDOW), end
+
+
+def _cursor(event: Event) -> tuple[float, str]:
+    return event.time, event.event_id
 
 
 def _matches(event: Event, key: str, value: str) -> bool:
@@ -118,14 +123,14 @@ def lookup_events(call: Call, params: Params) -> Params:
 
     log = call.backend.events(call.account_id, call.region)
 
-    def wanted(below: int | None) -> Iterator[tuple[int, Event]]:
-        for position, event in log.newest_first(start, end, below):
+    def wanted(until: float | None) -> Iterator[Event]:
+        for event in log.newest_first(start, end if until is None else min(end, until)):
             kept = event.insight_category == "Management" if insights else not event.is_insight
             if kept and (attribute is None or _matches(event, *attribute)):
-                yield position, event
+                yield event
 
     found, token = paging.cursor_page(
-        wanted, "LookupEvents", params, limit=limit, error_code="InvalidNextTokenException"
+        wanted, _cursor, "LookupEvents", params, limit=limit, error_code="InvalidNextTokenException"
     )
     out: Params = {"Events": [event.lookup_view() for event in found]}
     if token is not None:
@@ -182,15 +187,15 @@ def list_insights_data(call: Call, params: Params) -> Params:
 
     log = call.backend.events(trail.account_id, call.region)
 
-    def wanted(below: int | None) -> Iterator[tuple[int, Event]]:
-        for position, event in log.newest_first(start, end, below):
+    def wanted(until: float | None) -> Iterator[Event]:
+        for event in log.newest_first(start, end if until is None else min(end, until)):
             if event.insight_category != "Data" or event.trail_arn != trail.arn:
                 continue
             if dimension is None or _matches(event, *dimension):
-                yield position, event
+                yield event
 
     found, token = paging.cursor_page(
-        wanted, "ListInsightsData", params, limit=limit, error_code=_INVALID
+        wanted, _cursor, "ListInsightsData", params, limit=limit, error_code=_INVALID
     )
     out: Params = {"Events": [event.lookup_view() for event in found]}
     if token is not None:
@@ -211,7 +216,30 @@ def _metric_options(params: Params) -> tuple[int, str, int]:
     return period, data_type, limit
 
 
+def _check_patterns(params: Params) -> None:
+    """The members' patterns and enum, which botocore does not check client-side."""
+    request = service_model.service_model().operation_model("ListInsightsMetricData")
+    for name in ("EventSource", "EventName", "ErrorCode", "InsightType"):
+        value = params.get(name)
+        if value is None:
+            continue
+        shape = request.input_shape.members[name]
+        pattern = shape.metadata.get("pattern")
+        enum = getattr(shape, "enum", None)
+        bad = (pattern is not None and not re.fullmatch(pattern.strip("^$"), str(value))) or (
+            enum and value not in enum
+        )
+        if bad or value == "":
+            rule = f"regular expression pattern: {pattern}" if pattern else f"enum {enum}"
+            raise ServiceError(
+                "ValidationException",
+                f"1 validation error detected: Value '{value}' at '{name[0].lower() + name[1:]}' "
+                f"failed to satisfy constraint: Member must satisfy {rule}",
+            )
+
+
 def list_insights_metric_data(call: Call, params: Params) -> Params:
+    _check_patterns(params)
     insight_type, error_code = params["InsightType"], params.get("ErrorCode")
     if error_code is not None and insight_type != "ApiErrorRateInsight":
         raise _invalid("ErrorCode can only be used with InsightType ApiErrorRateInsight.")
@@ -223,7 +251,8 @@ def list_insights_metric_data(call: Call, params: Params) -> Params:
     if params.get("TrailName") is not None:
         trail = _insight_trail(call, params["TrailName"], arn_only=False)
     start, end = _window(params, "InvalidParameterException")
-    start = max(start, time.time() - METRIC_PERIODS[period])
+    now = time.time()
+    start, end = max(start, now - METRIC_PERIODS[period]), min(end, now)
     owner = call.account_id if trail is None else trail.account_id
     insights = [
         insight

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from mock_insights.errors import ServiceError
@@ -63,24 +63,62 @@ def page(
 
 
 def cursor_page(
-    positioned: Callable[[int | None], Iterable[tuple[int, Item]]],
+    newest_first: Callable[[float | None], Iterable[Item]],
+    cursor_of: Callable[[Item], tuple[float, str]],
     operation: str,
     params: dict[str, Any],
     *,
     limit: int,
     error_code: str,
 ) -> tuple[list[Item], str | None]:
-    """One page of a listing whose items have stable positions (a log read newest first):
-    the token holds where the page ended, so items added since do not shift the next page.
-    ``positioned(below)`` yields ``(position, item)`` for items before ``below``."""
+    """One page of a listing read newest first, whose items have a time and an ID (events).
+
+    The token holds the time and ID of the page's last item, so items recorded since, or
+    inserted further back, neither repeat nor hide anything on the next page.
+    ``newest_first(until)`` yields the items at or before ``until`` (all when None).
+    """
     digest = _digest(operation, params)
     token = params.get("NextToken")
-    below = None if token is None else _offset(token, digest, error_code)
-    taken = list(itertools.islice(positioned(below), limit + 1))
-    items = [item for _, item in taken[:limit]]
+    after: tuple[float, str] | None = None
+    if token is not None:
+        after = _cursor(token, digest, error_code)
+    items = newest_first(None if after is None else after[0])
+    if after is not None:
+        items = _past(items, cursor_of, after)
+    taken = list(itertools.islice(items, limit + 1))
     if len(taken) > limit:
-        return items, _token(taken[limit - 1][0], digest)
-    return items, None
+        last_time, last_id = cursor_of(taken[limit - 1])
+        return taken[:limit], _encode([last_time, last_id, digest])
+    return taken, None
+
+
+def _past(
+    items: Iterable[Item], cursor_of: Callable[[Item], tuple[float, str]], after: tuple[float, str]
+) -> Iterator[Item]:
+    """The items after ``after`` in newest-first order: older ones, and among those of the same
+    time, the ones listed after it."""
+    seen_it = False
+    for item in items:
+        when, ident = cursor_of(item)
+        if when == after[0] and not seen_it:
+            if ident == after[1]:
+                seen_it = True
+            continue
+        yield item
+
+
+def _encode(value: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+
+
+def _cursor(token: str, digest: str, error_code: str) -> tuple[float, str]:
+    try:
+        when, ident, token_digest = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, TypeError):
+        when, ident, token_digest = None, None, None
+    if not isinstance(when, int | float) or not isinstance(ident, str) or token_digest != digest:
+        raise ServiceError(error_code, f"The NextToken {token} is not valid for this request.")
+    return float(when), ident
 
 
 def page_of(

@@ -12,6 +12,7 @@ baseline). ``add_event`` records other API activity as management events.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +31,7 @@ from .seed import Where
 WINDOW = 90 * 24 * 3600
 CATEGORIES = ("Management", "Data")
 ID_NAMES = ("shared_event_id", "start_event_id", "end_event_id")
+MIN_BASELINE_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,19 @@ def seconds(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):  # a typed caller cannot
         raise UsageError(f"{name} must be a datetime or epoch seconds, not {value!r}")
     return float(value)
+
+
+def _check_names(event_source: str, event_name: str, error_code: str | None) -> None:
+    """The event source, name and error code have the forms ListInsightsMetricData takes."""
+    request = service_model.service_model().operation_model("ListInsightsMetricData")
+    for member, value in (
+        ("EventSource", event_source),
+        ("EventName", event_name),
+        ("ErrorCode", error_code),
+    ):
+        pattern = request.input_shape.members[member].metadata.get("pattern")
+        if value is not None and (not value or not re.fullmatch(pattern.strip("^$"), value)):
+            raise UsageError(f"{member} {value!r} does not match the API's pattern {pattern}")
 
 
 def _trail(backend: Backend, where: Where, name_or_arn: str) -> Trail:
@@ -145,11 +160,23 @@ def simulate(
             "start and end must lie in the last 90 days (what the read operations cover), "
             "with start before end"
         )
-    if not 0 <= baseline < insight:
+    if ended - started < 60:
         raise UsageError(
-            "CloudTrail could not produce this Insight: Insights record unusually high rates, "
-            f"so insight ({insight}) must exceed baseline ({baseline}), which is 0 or more"
+            "CloudTrail measures Insights per minute: an Insight lasts a minute or more"
         )
+    for rate in (insight, start_insight):
+        if rate is not None and not 0 <= baseline < rate:
+            raise UsageError(
+                "CloudTrail could not produce this Insight: Insights record unusually high "
+                f"rates, so the insight rate ({rate}) must exceed baseline ({baseline}), "
+                "which is 0 or more"
+            )
+    if baseline_duration is not None and baseline_duration < MIN_BASELINE_MINUTES:
+        raise UsageError(
+            f"baseline_duration is in minutes, at least {MIN_BASELINE_MINUTES} (the 7-day "
+            f"baseline): {baseline_duration}"
+        )
+    _check_names(event_source, event_name, error_code)
     made = Insight(
         insight_type=insight_type,
         event_source=event_source,
