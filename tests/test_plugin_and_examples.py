@@ -112,3 +112,14 @@ def test_readme_toolkit_snippet_runs():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False [{'InsightType': 'ApiCallRateInsight'}]"
+
+
+def test_readme_insights_snippet_runs():
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    snippet = next(b for b in readme.split("```python\n")[1:] if "simulate_insight(" in b)
+    code = snippet.split("```")[0] + "\nprint(spike.start_event['insightDetails']['state'])\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Start"  # and the snippet's own assert held

@@ -155,10 +155,12 @@ def simulate(
         raise UsageError("error_code= belongs to ApiErrorRateInsight, not ApiCallRateInsight")
     started, ended = seconds(start, "start"), seconds(end, "end")
     now = time.time()
+    if started >= ended:
+        raise UsageError(f"start must be before end (start {started}, end {ended})")
     if not now - WINDOW <= started < ended <= now:
         raise UsageError(
-            "start and end must lie in the last 90 days (what the read operations cover), "
-            "with start before end"
+            "start and end must lie in the last 90 days, the window the read operations cover, "
+            "and not in the future"
         )
     if ended - started < 60:
         raise UsageError(
@@ -168,8 +170,8 @@ def simulate(
         if rate is not None and not 0 <= baseline < rate:
             raise UsageError(
                 "CloudTrail could not produce this Insight: Insights record unusually high "
-                f"rates, so the insight rate ({rate}) must exceed baseline ({baseline}), "
-                "which is 0 or more"
+                f"rates, so the insight rate ({rate}) must be above the baseline ({baseline}), "
+                "and the baseline must not be negative"
             )
     if baseline_duration is not None and baseline_duration < MIN_BASELINE_MINUTES:
         raise UsageError(
