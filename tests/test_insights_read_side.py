@@ -1252,7 +1252,7 @@ def test_times_outside_the_last_90_days_are_refused(insights_mock, client):
 @pytest.mark.parametrize(("baseline", "insight"), [(0.5, 0.5), (0.6, 0.5), (-1, 0.5)])
 def test_insight_must_exceed_baseline(insights_mock, client, baseline, insight):
     insights_trail(client)
-    with pytest.raises(UsageError, match="must exceed baseline"):
+    with pytest.raises(UsageError, match="must be above the baseline"):
         spike(insights_mock, baseline=baseline, insight=insight)
 
 

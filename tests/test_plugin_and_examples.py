@@ -116,8 +116,9 @@ def test_readme_toolkit_snippet_runs():
 
 def test_readme_insights_snippet_runs():
     readme = (EXAMPLES.parent / "README.md").read_text()
-    snippet = next(b for b in readme.split("```python\n")[1:] if "simulate_insight(" in b)
-    code = snippet.split("```")[0] + "\nprint(spike.start_event['insightDetails']['state'])\n"
+    blocks = [b.split("```")[0] for b in readme.split("```python\n")[1:]]
+    snippet = next(b for b in blocks if "m.simulate_insight(" in b)
+    code = snippet + "\nprint(spike.start_event['insightDetails']['state'])\n"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
