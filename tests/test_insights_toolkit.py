@@ -47,21 +47,26 @@ def _insights_trail(cloudtrail, prefix: str | None = None) -> None:
     cloudtrail.start_logging(Name="audit")
 
 
+def _spike(mock, **changes):
+    options = {
+        "trail": "audit",
+        "insight_type": "ApiCallRateInsight",
+        "event_source": "ec2.amazonaws.com",
+        "event_name": "RunInstances",
+        "start": NOW - timedelta(hours=2),
+        "end": NOW - timedelta(hours=1),
+        "baseline": 0.0001,
+        "insight": 0.6,
+    }
+    return mock.simulate_insight(**{**options, **changes})
+
+
 def test_insights_are_written_to_the_moto_bucket_as_cloudtrail_writes_them():
     with mock_aws(), mock_insights() as mock:
         s3 = boto3.client("s3", region_name=REGION)
         _bucket_with_policy(s3)
         _insights_trail(boto3.client("cloudtrail", region_name=REGION), prefix="org")
-        spike = mock.simulate_insight(
-            trail="audit",
-            insight_type="ApiCallRateInsight",
-            event_source="ec2.amazonaws.com",
-            event_name="RunInstances",
-            start=NOW - timedelta(hours=2),
-            end=NOW - timedelta(hours=1),
-            baseline=0.0001,
-            insight=0.6,
-        )
+        spike = _spike(mock)
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
         records = [
             json.loads(gzip.decompress(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()))
@@ -78,30 +83,12 @@ def test_insights_are_written_to_the_moto_bucket_as_cloudtrail_writes_them():
 def test_nothing_is_written_without_moto_or_without_the_bucket():
     with mock_insights() as mock:
         _insights_trail(boto3.client("cloudtrail", region_name=REGION))
-        made = mock.simulate_insight(
-            trail="audit",
-            insight_type="ApiCallRateInsight",
-            event_source="ec2.amazonaws.com",
-            event_name="RunInstances",
-            start=NOW - timedelta(hours=2),
-            end=NOW - timedelta(hours=1),
-            baseline=0.0001,
-            insight=0.6,
-        )
+        made = _spike(mock)
     assert made.start_event["insightDetails"]["state"] == "Start"
     with mock_aws(), mock_insights() as mock:
         mock.set_s3_bucket(BUCKET)  # declared: CloudTrail accepts it, but moto has no such bucket
         _insights_trail(boto3.client("cloudtrail", region_name=REGION))
-        mock.simulate_insight(
-            trail="audit",
-            insight_type="ApiCallRateInsight",
-            event_source="ec2.amazonaws.com",
-            event_name="RunInstances",
-            start=NOW - timedelta(hours=2),
-            end=NOW - timedelta(hours=1),
-            baseline=0.0001,
-            insight=0.6,
-        )
+        _spike(mock)
         assert boto3.client("s3", region_name=REGION).list_buckets()["Buckets"] == []
 
 
@@ -109,15 +96,8 @@ def test_insights_survive_a_snapshot_with_their_ids():
     with mock_insights() as mock:
         cloudtrail = boto3.client("cloudtrail", region_name=REGION)
         _insights_trail(cloudtrail)
-        spike = mock.simulate_insight(
-            trail="audit",
-            insight_type="ApiCallRateInsight",
-            event_source="ec2.amazonaws.com",
-            event_name="RunInstances",
-            start=NOW - timedelta(hours=2),
-            end=NOW - timedelta(hours=1),
-            baseline=0.0001,
-            insight=0.6,
+        spike = _spike(
+            mock,
             ids={"shared_event_id": "shared-1", "start_event_id": "s-1", "end_event_id": "e-1"},
         )
         saved = mock.snapshot()
@@ -164,20 +144,6 @@ def test_every_modeled_error_of_the_read_operations_can_be_injected():
                 with raises_code(code):
                     getattr(client, xform_name(operation))(**params)
             assert len(mock.calls.of(operation)) == len(codes)
-
-
-def _spike(mock, **changes):
-    options = {
-        "trail": "audit",
-        "insight_type": "ApiCallRateInsight",
-        "event_source": "ec2.amazonaws.com",
-        "event_name": "RunInstances",
-        "start": NOW - timedelta(hours=2),
-        "end": NOW - timedelta(hours=1),
-        "baseline": 0.0001,
-        "insight": 0.6,
-    }
-    return mock.simulate_insight(**{**options, **changes})
 
 
 def test_paging_neither_repeats_nor_skips_when_older_events_arrive_between_pages():

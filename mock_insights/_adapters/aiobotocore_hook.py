@@ -80,17 +80,10 @@ def _needs_retry(original: Coroutine) -> Coroutine:
             return await original(
                 endpoint, attempts, operation_model, request_dict, response, caught_exception
             )
-        service_id = operation_model.service_model.service_id.hyphenize()
-        responses = await endpoint._event_emitter.emit(
-            f"needs-retry.{service_id}.{operation_model.name}",
-            response=response,
-            endpoint=endpoint,
-            operation=operation_model,
-            attempts=attempts,
-            caught_exception=caught_exception,
-            request_dict=request_dict,
+        event, details = botocore_hook.needs_retry_event(
+            endpoint, attempts, operation_model, request_dict, response, caught_exception
         )
-        return botocore_hook.retry_wanted(responses)
+        return botocore_hook.retry_wanted(await endpoint._event_emitter.emit(event, **details))
 
     return botocore_isolation.marked(needs_retry, original)
 

@@ -239,19 +239,32 @@ def _needs_retry(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(
                 endpoint, attempts, operation_model, request_dict, response, caught_exception
             )
-        service_id = operation_model.service_model.service_id.hyphenize()
-        responses = endpoint._event_emitter.emit(
-            f"needs-retry.{service_id}.{operation_model.name}",
-            response=response,
-            endpoint=endpoint,
-            operation=operation_model,
-            attempts=attempts,
-            caught_exception=caught_exception,
-            request_dict=request_dict,
+        event, details = needs_retry_event(
+            endpoint, attempts, operation_model, request_dict, response, caught_exception
         )
-        return retry_wanted(responses)
+        return retry_wanted(endpoint._event_emitter.emit(event, **details))
 
     return botocore_isolation.marked(needs_retry, original)
+
+
+def needs_retry_event(
+    endpoint: Any,
+    attempts: Any,
+    operation_model: Any,
+    request_dict: Any,
+    response: Any,
+    caught_exception: Any,
+) -> tuple[str, dict[str, Any]]:
+    """The ``needs-retry`` event botocore (and aiobotocore) emit after each attempt."""
+    service_id = operation_model.service_model.service_id.hyphenize()
+    return f"needs-retry.{service_id}.{operation_model.name}", {
+        "response": response,
+        "endpoint": endpoint,
+        "operation": operation_model,
+        "attempts": attempts,
+        "caught_exception": caught_exception,
+        "request_dict": request_dict,
+    }
 
 
 def retry_wanted(responses: Any) -> bool:
