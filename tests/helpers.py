@@ -89,3 +89,20 @@ def raw_call(backend: Backend, operation: str, params: dict[str, Any]) -> tuple[
     request = WireRequest(target, json.dumps(params).encode(), REGION, ACCOUNT)
     response = handle(request, backend).response
     return response.status, json.loads(response.body)
+
+
+def allow_cloudtrail(action: str, resource: str) -> str:
+    """A resource policy (bucket, key or topic) whose one statement lets CloudTrail ``action``."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": action,
+                    "Resource": resource,
+                }
+            ],
+        }
+    )

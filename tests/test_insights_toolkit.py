@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import boto3
-from helpers import REGION
+from helpers import REGION, allow_cloudtrail
 from moto import mock_aws
 
 from mock_insights import mock_insights
@@ -22,19 +22,7 @@ NOW = datetime.now(timezone.utc)
 def _bucket_with_policy(s3) -> None:
     s3.create_bucket(Bucket=BUCKET)
     s3.put_bucket_policy(
-        Bucket=BUCKET,
-        Policy=json.dumps(
-            {
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                        "Action": "s3:PutObject",
-                        "Resource": f"arn:aws:s3:::{BUCKET}/*",
-                    }
-                ]
-            }
-        ),
+        Bucket=BUCKET, Policy=allow_cloudtrail("s3:PutObject", f"arn:aws:s3:::{BUCKET}/*")
     )
 
 

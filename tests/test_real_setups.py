@@ -10,14 +10,13 @@ operation.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
-from helpers import ACCOUNT, OTHER_REGION, REGION
+from helpers import ACCOUNT, OTHER_REGION, REGION, allow_cloudtrail
 
 from mock_insights import InsightsMock, mock_insights
 
@@ -39,38 +38,22 @@ class World:
         return self.mock.client(account_id=account_id, region_name=region)
 
 
-def _allow_cloudtrail(action: str, resource: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": action,
-                    "Resource": resource,
-                }
-            ],
-        }
-    )
-
-
 def _moto_resources() -> tuple[str, str]:
     """A bucket, key and topic in moto's state, with policies that let CloudTrail use them."""
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket=BUCKET)
     s3.put_bucket_policy(
-        Bucket=BUCKET, Policy=_allow_cloudtrail("s3:PutObject", f"arn:aws:s3:::{BUCKET}/*")
+        Bucket=BUCKET, Policy=allow_cloudtrail("s3:PutObject", f"arn:aws:s3:::{BUCKET}/*")
     )
     key = boto3.client("kms", region_name=REGION).create_key(
-        Policy=_allow_cloudtrail("kms:GenerateDataKey*", "*")
+        Policy=allow_cloudtrail("kms:GenerateDataKey*", "*")
     )["KeyMetadata"]["Arn"]
     sns = boto3.client("sns", region_name=REGION)
     topic = sns.create_topic(Name=TOPIC_NAME)["TopicArn"]
     sns.set_topic_attributes(
         TopicArn=topic,
         AttributeName="Policy",
-        AttributeValue=_allow_cloudtrail("SNS:Publish", topic),
+        AttributeValue=allow_cloudtrail("SNS:Publish", topic),
     )
     return key, topic
 

@@ -7,7 +7,15 @@ import re
 
 import boto3
 import pytest
-from helpers import ACCOUNT, BUCKET, REGION, TRAIL, cloudtrail_model, raises_code
+from helpers import (
+    ACCOUNT,
+    BUCKET,
+    REGION,
+    TRAIL,
+    allow_cloudtrail,
+    cloudtrail_model,
+    raises_code,
+)
 
 LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:CloudTrail/audit:*"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role"
@@ -204,7 +212,6 @@ def test_delivery_members_follow_the_trail_settings(client, trail):
 
 
 def test_sns_topics_come_from_moto_while_it_is_active():
-    import json
 
     from moto import mock_aws
 
@@ -214,19 +221,7 @@ def test_sns_topics_come_from_moto_while_it_is_active():
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_policy(
-            Bucket=BUCKET,
-            Policy=json.dumps(
-                {
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Action": "s3:PutObject",
-                            "Resource": f"arn:aws:s3:::{BUCKET}/*",
-                        }
-                    ]
-                }
-            ),
+            Bucket=BUCKET, Policy=allow_cloudtrail("s3:PutObject", f"arn:aws:s3:::{BUCKET}/*")
         )
         cloudtrail = boto3.client("cloudtrail", region_name=REGION)
         with raises_code(
@@ -242,18 +237,7 @@ def test_sns_topics_come_from_moto_while_it_is_active():
         sns.set_topic_attributes(
             TopicArn=topic,
             AttributeName="Policy",
-            AttributeValue=json.dumps(
-                {
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                            "Action": "SNS:Publish",
-                            "Resource": topic,
-                        }
-                    ]
-                }
-            ),
+            AttributeValue=allow_cloudtrail("SNS:Publish", topic),
         )
         created = cloudtrail.create_trail(Name=TRAIL, S3BucketName=BUCKET, SnsTopicName=topic)
         assert created["SnsTopicARN"] == topic

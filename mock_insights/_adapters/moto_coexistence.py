@@ -85,6 +85,19 @@ def _grants(policy: str | bytes | None, action: str) -> bool:
     return False
 
 
+def _regional_backend(module: str, backends: str, arn: str) -> Any:
+    """moto's backend for the account and region of ``arn`` (None if that service's moto
+    module is not loaded, so the lookups that follow find nothing)."""
+    models = sys.modules.get(module)
+    if models is None:
+        return None
+    _, _, _, region, account_id, _ = arn.split(":", 5)
+    try:
+        return getattr(models, backends)[account_id][region]
+    except (KeyError, TypeError):
+        return None
+
+
 def _moto_bucket(name: str) -> tuple[Any, Any] | None:
     """(moto's S3 backend that holds the bucket, the bucket), if moto's S3 has it."""
     s3 = sys.modules.get("moto.s3.models")
@@ -122,12 +135,8 @@ class MotoConditions:
             return None
         from mock_insights._cloudtrail.state import KeyCondition
 
-        kms = sys.modules.get("moto.kms.models")
-        if kms is None:
-            return KeyCondition(exists=False, origin=_KMS)
-        _, _, _, region, account_id, _ = key_arn.split(":", 5)
+        backend = _regional_backend("moto.kms.models", "kms_backends", key_arn)
         try:
-            backend = kms.kms_backends[account_id][region]
             key = backend.keys[backend.any_id_to_key_id(key_arn)]
         except (KeyError, AttributeError, TypeError):
             return KeyCondition(exists=False, origin=_KMS)
@@ -144,12 +153,9 @@ class MotoConditions:
             return None
         from mock_insights._cloudtrail.state import TopicCondition
 
-        sns = sys.modules.get("moto.sns.models")
-        if sns is None:
-            return TopicCondition(exists=False, origin=_SNS)
-        _, _, _, region, account_id, _ = topic_arn.split(":", 5)
+        backend = _regional_backend("moto.sns.models", "sns_backends", topic_arn)
         try:
-            topic = sns.sns_backends[account_id][region].topics[topic_arn]
+            topic = backend.topics[topic_arn]
         except (KeyError, AttributeError, TypeError):
             return TopicCondition(exists=False, origin=_SNS)
         return TopicCondition(

@@ -122,6 +122,3 @@ class EventLog:
         high = bisect.bisect_right(self._times, end)
         for index in range(high - 1, low - 1, -1):
             yield self._events[index]
-
-    def __len__(self) -> int:
-        return len(self._events)

@@ -178,8 +178,3 @@ def bucket_values(
         values.append((bucket, total))
         bucket = bucket_end
     return values
-
-
-def as_dict(insight: Insight) -> dict[str, Any]:
-    """The records a test asserts on."""
-    return {"start": start_record(insight), "end": end_record(insight)}

@@ -119,22 +119,3 @@ def _cursor(token: str, digest: str, error_code: str) -> tuple[float, str]:
     if not isinstance(when, int | float) or not isinstance(ident, str) or token_digest != digest:
         raise ServiceError(error_code, f"The NextToken {token} is not valid for this request.")
     return float(when), ident
-
-
-def page_of(
-    items: Iterable[Item],
-    operation: str,
-    params: dict[str, Any],
-    *,
-    limit: int,
-    error_code: str,
-) -> tuple[list[Item], str | None]:
-    """One page of a lazily produced listing (newest-first events, say): only the items up to
-    the end of the page are produced."""
-    digest = _digest(operation, params)
-    token = params.get("NextToken")
-    start = 0 if token is None else _offset(token, digest, error_code)
-    taken = list(itertools.islice(items, start, start + limit + 1))
-    if len(taken) > limit:
-        return taken[:limit], _token(start + limit, digest)
-    return taken, None
