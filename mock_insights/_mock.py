@@ -19,6 +19,7 @@ from .errors import NotStartedError, UsageError
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from ._adapters.http_server import RunningServer
     from ._cloudtrail.state import Backend
     from ._toolkit.faults import Injection
     from ._toolkit.harness import Harness
@@ -68,6 +69,7 @@ class InsightsMock:
         self.retry_delays = retry_delays
         self._activations: list[Settings] = []
         self._harness: Harness | None = None
+        self._servers: list[RunningServer] = []
 
     def start(self) -> InsightsMock:
         """Activate; the outermost activation starts from empty state."""
@@ -80,6 +82,8 @@ class InsightsMock:
         """Undo the latest ``start`` of this mock; the outermost stop clears all state."""
         if not self._activations:
             raise NotStartedError("stop() called on a mock_insights mock that is not started")
+        if len(self._activations) == 1:
+            self._stop_servers()
         _activation.pop(self._activations.pop())
 
     @property
@@ -139,6 +143,33 @@ class InsightsMock:
         """A boto3 client acting as ``account_id``; see ``session``."""
         session = self.session(account_id=account_id, region_name=region_name)
         return session.client(service_name, **kwargs)
+
+    # --- server mode -------------------------------------------------------------------
+
+    def serve(self, *, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve this mock's state over HTTP, so the AWS CLI, Terraform or an SDK in another
+        language (in a subprocess, say) and in-process boto3 share it; returns the URL.
+
+        The server answers until this mock stops. Requests act in the region their SigV4
+        credential was signed for and as the account of a 12-digit access key, else in this
+        mock's region and account. Control endpoints are under ``/_mock_insights/``.
+        """
+        from ._adapters import http_server
+
+        where = self._where()
+        running = http_server.start(
+            self._active_harness(),
+            region=where.region,
+            account_id=where.account_id,
+            host=host,
+            port=port,
+        )
+        self._servers.append(running)
+        return running.url
+
+    def _stop_servers(self) -> None:
+        while self._servers:
+            self._servers.pop().stop()
 
     # --- call history ------------------------------------------------------------------
 
@@ -357,7 +388,8 @@ class InsightsMock:
         """The whole state as JSON-compatible data, to save or to ``restore`` later."""
         from ._toolkit.snapshot import snapshot
 
-        return snapshot(self._active_harness().backend)
+        with self._locked_backend() as backend:
+            return snapshot(backend)
 
     def restore(self, snapshot: Mapping[str, Any] | str | os.PathLike[str]) -> None:
         """Replace the whole state with a snapshot, or with a JSON state file at a path.
@@ -368,7 +400,8 @@ class InsightsMock:
         """
         from ._toolkit.snapshot import restore
 
-        restore(self._active_harness().backend, snapshot, self._where())
+        with self._locked_backend() as backend:
+            restore(backend, snapshot, self._where())
 
     def __enter__(self) -> InsightsMock:
         return self.start()

@@ -5,7 +5,7 @@ marker configures it (``region``, ``account_id``, ``state``: a snapshot, or the 
 JSON state file relative to the test file, and ``organization``: the keyword arguments of
 ``InsightsMock.set_organization``, and ``history_limit``) and switches it on for marked
 tests that do not ask for the fixture by name; on a class or module (``pytestmark``) it
-applies to every test.
+applies to every test. ``insights_server`` serves that mock over HTTP and gives its URL.
 """
 
 from __future__ import annotations
@@ -82,6 +82,13 @@ def insights_mock(request: pytest.FixtureRequest) -> Iterator[InsightsMock]:
         if options.get("organization") is not None:
             mock.set_organization(**options["organization"])
         yield mock
+
+
+@pytest.fixture
+def insights_server(insights_mock: InsightsMock) -> str:
+    """The URL of a loopback server answering from ``insights_mock``'s state, for the AWS
+    CLI, Terraform or another SDK run by the test; it stops with the mock."""
+    return insights_mock.serve()
 
 
 @pytest.fixture(autouse=True)
