@@ -11,6 +11,10 @@ differ among themselves by more than those differences. Run by hand:
     python benchmarks/bench.py --quick    # a short run (CI)
     python benchmarks/bench.py --quick --async-only   # with aiobotocore installed
 
+Server mode is measured as a client sees it: the median time of one boto3 call through
+``mock-insights serve`` and through moto's ``moto_server`` (with ``moto[server]`` installed),
+each started in its own process on a free loopback port.
+
 Where aiobotocore is installed, a full run also compares an aiobotocore call through the mock
 with a sync one (aiobotocore pins an older botocore, so that figure comes from its own
 environment).
@@ -133,6 +137,64 @@ def worker_mock_insights(operation: str, calls: int, trails: int = 1, **_: Any) 
         client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
         mock.calls.clear()
         return _per_call(_operation(client, operation), calls)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serving(contender: str) -> tuple[subprocess.Popen[str], str]:
+    """Start a server process: ``mock-insights serve`` or moto's ``moto_server``; its URL."""
+    if contender == "mock_insights":
+        command = [sys.executable, "-m", "mock_insights", "serve"]
+        server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert server.stdout is not None
+        return server, server.stdout.readline().strip()
+    port = _free_port()
+    moto = "from moto.server import main; main()"
+    command = [sys.executable, "-c", moto, "-H", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # moto prints nothing parseable: poll until it answers
+        with contextlib.suppress(OSError):
+            import urllib.request
+
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1).read()
+            break
+        time.sleep(0.1)
+    return server, url
+
+
+def worker_server(contender: str, calls: int, **_: Any) -> float:
+    """Median microseconds of one boto3 call through a loopback server (each call timed)."""
+    import boto3
+
+    server, url = _serving(contender)
+    try:
+        session = boto3.Session(
+            aws_access_key_id="123456789012", aws_secret_access_key="bench", region_name=REGION
+        )
+        if contender == "moto":  # moto's CreateTrail wants the bucket in its S3
+            session.client("s3", endpoint_url=url).create_bucket(Bucket=BUCKET)
+        client = session.client("cloudtrail", endpoint_url=url)
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        call = _operation(client, "put")
+        for _ in range(max(calls // 5, 20)):
+            call()
+        timings = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - start) * 1e6)
+        return statistics.median(timings)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _seed_trails(mock: Any, count: int, first_account: int = 100000000000) -> None:
@@ -464,6 +526,14 @@ def run(quick: bool) -> dict[str, Any]:
         for label, values in samples["LookupEvents page of 50 from 10,000 events (us)"].items()
     }
     figures[f"memory, {big} trails with Insights (MB)"] = measure("memory", 1, trails=big)
+    servers = ["mock_insights"] + (["moto"] if installed("moto.server") else [])
+    samples["put through a loopback server, median (us)"] = in_turns(
+        turns, {name: ("server", {"contender": name, "calls": calls // 2}) for name in servers}
+    )
+    figures["put through a loopback server, median (us)"] = {
+        label: statistics.median(values)
+        for label, values in samples["put through a loopback server, median (us)"].items()
+    }
     if installed("aiobotocore"):
         async_result = run_async(quick)
         samples |= async_result["samples"]
@@ -498,6 +568,9 @@ def ratios(result: dict[str, Any]) -> dict[str, float]:
         by_trails = samples[f"{operation} per call by trails (us)"]
         most = max(by_trails, key=lambda label: int(label.split()[0]))
         out[f"{operation}: {most} vs 1 trail"] = _paired(by_trails, most, "1 trail")
+    served = samples["put through a loopback server, median (us)"]
+    if "moto" in served:
+        out["server vs moto_server (target <= 0.5)"] = _paired(served, "mock_insights", "moto")
     lookups = samples["LookupEvents page of 50 from 10,000 events (us)"]
     out["lookup: 1000 accounts vs 1 account"] = _paired(lookups, "1000 accounts", "1 account")
     out["inactive vs without"] = _paired(
