@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import signal
@@ -36,24 +37,40 @@ def _account(text: str) -> str:
     return text
 
 
+_MAX_IDLE_TIMEOUT = 365 * 24 * 3600.0  # a socket timeout must fit the platform's time_t
+
+
 def _port(text: str) -> int:
-    port = int(text)
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
     if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535 (0: any free port), not {port}")
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535 (0: any free port), not {text!r}")
     return port
 
 
 def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"give a number of seconds above 0, not {text}")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    # nan and inf would pass a plain "above 0" check and then fail every connection
+    if not (math.isfinite(value) and 0 < value <= _MAX_IDLE_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"give a number of seconds above 0 and at most {_MAX_IDLE_TIMEOUT:.0f} (a year), "
+            f"not {text!r}"
+        )
     return value
 
 
 def _history(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"a number of calls, 0 or more, not {value}")
+        raise argparse.ArgumentTypeError(f"a number of calls, 0 or more, not {text!r}")
     return value
 
 
@@ -122,8 +139,23 @@ def _save(snapshot: dict[str, Any], path: Path) -> None:
     os.replace(partial, path)
 
 
+def _unwritable(path: Path) -> str | None:
+    """Why the state could not be saved to ``path`` on exit, checked before serving so a
+    session's state is not lost at the end; None if it can be."""
+    folder = path.parent
+    if path.is_dir():
+        return f"state file {path} is a directory"
+    if not folder.is_dir():
+        return f"cannot save the state to {path}: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot save the state to {path}: the folder {folder} is not writable"
+    return None
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Run the server until SIGINT or SIGTERM; the exit status is 0 after a clean stop."""
+    """Run the server until SIGINT or SIGTERM. The exit status is 0 after a clean stop, 2 for
+    options or a state file that cannot be used, and 1 if the port cannot be listened on or
+    the state cannot be saved on exit."""
     from ._adapters import http_server
     from ._toolkit.harness import Harness
     from ._toolkit.seed import Where
@@ -132,6 +164,11 @@ def serve(args: argparse.Namespace) -> int:
     if args.save_state and args.state is None:
         print("mock-insights: --save-state needs --state FILE", file=sys.stderr)
         return 2
+    if args.save_state:
+        problem = _unwritable(args.state)
+        if problem is not None:
+            print(f"mock-insights: {problem}", file=sys.stderr)
+            return 2
     harness = Harness(args.history_limit)
     if args.state is not None and (args.state.exists() or not args.save_state):
         try:
@@ -161,7 +198,12 @@ def serve(args: argparse.Namespace) -> int:
     running.stop()
     if args.save_state:
         with harness.backend.lock:
-            _save(snapshot(harness.backend), args.state)
+            state = snapshot(harness.backend)
+        try:
+            _save(state, args.state)
+        except OSError as error:
+            print(f"mock-insights: cannot save the state to {args.state}: {error}", file=sys.stderr)
+            return 1
     return 0
 
 

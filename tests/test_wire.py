@@ -73,10 +73,30 @@ def test_missing_required_members_get_a_validation_exception():
     body = _call(PREFIX + "GetTrail", b"{}")[1]
     assert body == {
         "__type": "ValidationException",
-        "Message": "1 validation error detected: Value null at 'Name' failed to satisfy "
+        "Message": "1 validation error detected: Value null at 'name' failed to satisfy "
         "constraint: Member must not be null",
     }
     assert _call(PREFIX + "CreateTrail", b'{"Name": "t-1"}')[1]["__type"] == "ValidationException"
+
+
+def test_validation_messages_name_members_and_values_as_aws_does():
+    """AWS's JSON services write member paths in lowerCamel with 1-based list items, quote
+    the value, and list every problem in one message."""
+    assert _call(PREFIX + "CreateTrail", b"{}")[1]["Message"] == (
+        "2 validation errors detected: Value null at 'name' failed to satisfy constraint: "
+        "Member must not be null; Value null at 's3BucketName' failed to satisfy constraint: "
+        "Member must not be null"
+    )
+    assert _call(PREFIX + "LookupEvents", b'{"MaxResults": 0}')[1]["Message"] == (
+        "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1"
+    )
+    body = b'{"ResourceId": "arn:aws:cloudtrail:us-east-1:123456789012:trail/t-1", '
+    body += b'"TagsList": [{"Key": "a"}, {"Value": "x"}]}'
+    assert _call(PREFIX + "AddTags", body)[1]["Message"] == (
+        "1 validation error detected: Value null at 'tagsList.2.member.key' failed to satisfy "
+        "constraint: Member must not be null"
+    )
 
 
 def test_a_wrong_type_no_handler_trips_over_is_still_rejected_and_changes_nothing():

@@ -62,6 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
     disable_nagle_algorithm = True
     server: LoopbackServer
+    raw_requestline: bytes  # set by handle_one_request
 
     def setup(self) -> None:
         self.timeout = self.server.idle_timeout  # type: ignore[misc]  # read by setup()
@@ -121,8 +122,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- requests -------------------------------------------------------------------------
 
-    def _body(self) -> bytes | None:
-        """The request body, or None after answering why it cannot be read."""
+    def _body_length(self) -> int | None:
+        """The body's declared length, or None after answering why it will not be read."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             self._fail(
                 411,
@@ -131,18 +132,16 @@ class _Handler(BaseHTTPRequestHandler):
                 close=True,
             )
             return None
-        length_text = self.headers.get("Content-Length")
-        if length_text is None:
-            return b""
-        try:
-            length = int(length_text)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self._fail(
-                400, "BadRequest", f"Content-Length {length_text!r} is not a size", close=True
-            )
+        texts = {text.strip() for text in self.headers.get_all("Content-Length", [])}
+        if not texts:
+            return 0
+        # 1*DIGIT only: int() would also take "+5", "5_0" and non-ASCII digits.
+        text = texts.pop()
+        if texts or not (text.isascii() and text.isdigit()):
+            shown = ", ".join(sorted({text, *texts}))
+            self._fail(400, "BadRequest", f"Content-Length {shown!r} is not a size", close=True)
             return None
+        length = int(text)
         if length > self.server.max_body_bytes:
             self._fail(
                 413,
@@ -152,11 +151,34 @@ class _Handler(BaseHTTPRequestHandler):
                 close=True,
             )
             return None
+        return length
+
+    def _body(self) -> bytes | None:
+        """The request body, or None after answering why it cannot be read."""
+        length = self._body_length()
+        if length is None:
+            return None
         body = self.rfile.read(length)
         if len(body) < length:  # the client went away mid-body
             self.close_connection = True
             return None
         return body
+
+    def handle_expect_100(self) -> bool:
+        """Refuse a body that will not be read before inviting the client to send it (the
+        standard library sends 100 Continue first, whatever the body)."""
+        return self._body_length() is not None and super().handle_expect_100()
+
+    def parse_request(self) -> bool:
+        """The standard library's parsing, but a request line without an HTTP version
+        (HTTP/0.9) is answered at once: the standard library would wait for headers that
+        such a client never sends, until the idle timeout."""
+        line = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        if len(line.split()) == 2:
+            self.requestline, self.command = line, ""
+            self.send_error(505, "HTTP/0.9 requests are not served; send HTTP/1.1")
+            return False
+        return super().parse_request()
 
     def _control(self) -> None:
         body = self._body()
@@ -186,7 +208,8 @@ class _Handler(BaseHTTPRequestHandler):
             (scope is not None and scope.service == "cloudtrail-data")
             or self.path.startswith("/PutAuditEvents")
         ):
-            self._unsupported("CloudTrail Data PutAuditEvents", served.region)
+            region = served.region if scope is None else scope.region
+            self._unsupported("CloudTrail Data PutAuditEvents", region)
             return
         if self.command != "POST":
             self._fail(

@@ -4,7 +4,8 @@ Non-Python tests drive the same harness a Python test drives through ``InsightsM
 reset, the state as a snapshot (get and put), the call history, and fault injection. Each
 endpoint calls the toolkit function the Python method calls, so the semantics and the
 ``UsageError`` messages are the same; a ``UsageError`` is answered as HTTP 400 with
-``{"__type": "UsageError", "Message": ...}``, the envelope AWS errors use.
+``{"__type": "UsageError", "Message": ...}``, the envelope AWS errors use. A query parameter an
+endpoint does not take (only ``GET calls`` takes one, ``operation``) is such a 400 too.
 """
 
 from __future__ import annotations
@@ -177,11 +178,14 @@ def _post_fault(served: Served, query: dict[str, list[str]], body: Any) -> Any:
     params = body.get("params", {})
     if not isinstance(params, dict):
         raise UsageError(f"a fault's params is a JSON object, not {params!r}")
+    message = body.get("message")
+    if message is not None and not isinstance(message, str):
+        raise UsageError(f"a fault's message is a string, not {message!r}")
     injection = make_injection(
         body["operation"],
         body["code"],
         times=body.get("times", 1),
-        message=body.get("message"),
+        message=message,
         params=params,
     )
     served.harness.faults.add(injection)
@@ -238,6 +242,11 @@ def handle(served: Served, method: str, path: str, raw_body: bytes) -> ControlAn
         )
     try:
         query = parse_qs(query_text, keep_blank_values=True, strict_parsing=False)
+        if query and endpoint is not _get_calls:  # a misspelt filter must not be ignored
+            raise UsageError(
+                f"{method} {PREFIX}{route.rstrip('/')} takes no query parameters, "
+                f"not {sorted(query)}"
+            )
         result = endpoint(served, query, parse_body(raw_body))
     except UsageError as error:
         raise ControlError(400, "UsageError", str(error)) from None

@@ -10,6 +10,7 @@ are ignored, as AWS JSON services do. Requests botocore validated skip the check
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botocore.validate import ParamValidator
@@ -48,34 +49,64 @@ def _expected(valid_types: list[str]) -> str:
 
 
 def explain(operation: str, params: dict[str, Any]) -> ServiceError | None:
-    """The error AWS would answer for these params, or None if the model accepts them."""
+    """The error AWS would answer for these params, or None if the model accepts them.
+
+    A value of the wrong type stops the request before validation (``SerializationException``,
+    the first one); the validation problems are then all listed in one ``ValidationException``,
+    as AWS's JSON services list them.
+    """
     report = validate(operation, params)
     problems = [error for error in report._errors if error[0] not in _IGNORED]
     if not problems:
         return None
-    kind, name, details = problems[0]
-    path = name.lstrip(".")
-    if kind == "invalid type":
-        return ServiceError(
-            "SerializationException",
-            f"Unexpected value type for {path or 'the request'}: expected "
-            f"{_expected(details.get('valid_types', []))}.",
-        )
+    for kind, name, details in problems:
+        if kind == "invalid type":
+            return ServiceError(
+                "SerializationException",
+                f"Unexpected value type for {name.lstrip('.') or 'the request'}: expected "
+                f"{_expected(details.get('valid_types', []))}.",
+            )
+    failures = [_failure(kind, name, details, params) for kind, name, details in problems]
+    count = f"{len(failures)} validation error{'s' if len(failures) > 1 else ''}"
+    return ServiceError("ValidationException", f"{count} detected: {'; '.join(failures)}")
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _steps(name: str) -> list[str | int]:
+    """botocore's path (``.TagsList[0].Key``) as keys and list indexes."""
+    return [key if key else int(index) for key, index in _STEP.findall(name)]
+
+
+def _aws_path(steps: list[str | int]) -> str:
+    """The path as AWS writes it: ``tagsList.1.member.key`` (lowerCamel, lists 1-based)."""
+    parts = [
+        f"{step + 1}.member" if isinstance(step, int) else step[:1].lower() + step[1:]
+        for step in steps
+    ]
+    return ".".join(parts)
+
+
+def _value_at(params: Any, steps: list[str | int]) -> Any:
+    for step in steps:
+        params = params[step]
+    return params
+
+
+def _failure(kind: str, name: str, details: dict[str, Any], params: dict[str, Any]) -> str:
+    """One problem, in AWS's words: ``Value '0' at 'maxResults' failed to satisfy ...``."""
+    steps = _steps(name)
     if kind == "missing required field":
-        path = f"{path}.{details['required_name']}".lstrip(".")
-        constraint = "Member must not be null"
-        return _invalid(f"Value null at '{path}'", constraint)
+        path = _aws_path([*steps, details["required_name"]])
+        return f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+    value = _value_at(params, steps)
+    if isinstance(value, list):
+        value = f"[{', '.join(map(str, value))}]"  # as AWS's Java services print a list
+    shown = "null" if value is None else f"'{value}'"
+    at = f"Value {shown} at '{_aws_path(steps)}' failed to satisfy constraint"
     if kind == "invalid length":
-        constraint = f"Member must have length greater than or equal to {details['min_allowed']}"
-        return _invalid(f"Value at '{path}'", constraint)
+        return f"{at}: Member must have length greater than or equal to {details['min_allowed']}"
     if kind == "invalid range":
-        constraint = f"Member must have value greater than or equal to {details['min_allowed']}"
-        return _invalid(f"Value at '{path}'", constraint)
-    return _invalid(f"Value at '{path}'", f"Member is not valid ({kind})")
-
-
-def _invalid(value: str, constraint: str) -> ServiceError:
-    return ServiceError(
-        "ValidationException",
-        f"1 validation error detected: {value} failed to satisfy constraint: {constraint}",
-    )
+        return f"{at}: Member must have value greater than or equal to {details['min_allowed']}"
+    return f"{at}: Member is not valid ({kind})"
