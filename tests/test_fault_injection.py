@@ -108,6 +108,8 @@ def test_an_unknown_operation_or_bad_times_is_refused(insights_mock):
         insights_mock.inject_error("PutInsightSelector", "ThrottlingException")
     with pytest.raises(UsageError, match="times must be a positive whole number"):
         insights_mock.inject_error("GetTrail", "ThrottlingException", times=0)
+    with pytest.raises(UsageError, match="message is the error's text, a string, not 5"):
+        insights_mock.inject_error("ListTrails", "AccessDeniedException", message=5)
 
 
 def test_common_aws_errors_are_accepted_for_every_operation(insights_mock, client, trail):

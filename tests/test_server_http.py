@@ -2,8 +2,8 @@
 against ``http_server.start``.
 
 The server is the one part of the mock that strangers' bytes reach (the AWS CLI, Terraform,
-SDKs, a port scanner), so every test here checks two things: the answer a client gets, and
-that the server still answers the next, well-formed request. Every socket has a timeout, so a
+SDKs, a port scanner), so the tests of bad input check two things: the answer a client gets,
+and that the server still answers the next, well-formed request. Every socket has a timeout, so a
 server that hangs fails a test instead of stalling the suite.
 """
 
@@ -614,10 +614,11 @@ def test_concurrent_creates_of_one_name_succeed_exactly_once(served):
 # --- 7. stopping ---------------------------------------------------------------------------
 
 
-def test_stop_closes_idle_connections_ends_the_thread_and_releases_the_port():
+def test_stop_closes_idle_connections_ends_the_thread_and_releases_the_port(request):
     """``stop`` leaves nothing behind: an idle keep-alive client is cut off rather than
     answered, the serving thread ends, and the port can be bound again."""
     served = _start()
+    request.addfinalizer(served.running.stop)  # a second stop does nothing
     host, port = served.address
     connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
     try:
@@ -640,9 +641,10 @@ def test_stop_closes_idle_connections_ends_the_thread_and_releases_the_port():
         again.running.stop()
 
 
-def test_stop_is_prompt_with_a_client_mid_request():
+def test_stop_is_prompt_with_a_client_mid_request(request):
     """A client that stopped mid-headers does not hold ``stop`` up until its idle timeout."""
     served = _start()  # a 60-second idle timeout
+    request.addfinalizer(served.running.stop)
     with _connect(served) as slow:
         slow.sendall(b"POST / HTTP/1.1\r\nHost: mo")
         _still_serves(served)

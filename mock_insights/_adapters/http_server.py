@@ -8,8 +8,9 @@ are shared. It is the standard library's threading HTTP server, with:
   make every call wait about 40 ms), each answer written in one piece;
 - a thread per connection, a listen backlog for bursts of clients, and an idle timeout, so a
   slow or half-open client holds one thread for a while and nothing else;
-- a body limit (``MAX_BODY_BYTES``) checked before reading, and an answer, never a traceback,
-  for malformed HTTP, non-JSON bodies, unknown targets and other services' requests.
+- a body limit (``MAX_BODY_BYTES``) checked before reading (and before ``Expect: 100-continue``
+  invites the body), and an answer, never a traceback, for malformed HTTP, non-JSON bodies,
+  unknown targets and other services' requests.
 
 The request is never checked by a client-side validator here, so the core validates it against
 botocore's model as AWS would. Signatures are not verified; the access key and region come from
@@ -67,13 +68,6 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         self.timeout = self.server.idle_timeout  # type: ignore[misc]  # read by setup()
         super().setup()
-        self.server.opened(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.closed(self.connection)
 
     def handle_one_request(self) -> None:
         try:
@@ -310,13 +304,17 @@ class LoopbackServer(ThreadingHTTPServer):
             shown = f"[{shown}]"
         return f"http://{shown}:{port}"
 
-    def opened(self, connection: socket.socket) -> None:
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Note the connection before its thread starts: ``stop`` then finds every connection
+        accepted before it, even one whose thread has not run yet."""
         with self._connections_lock:
-            self._connections.add(connection)
+            self._connections.add(request)
+        super().process_request(request, client_address)
 
-    def closed(self, connection: socket.socket) -> None:
+    def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:
-            self._connections.discard(connection)
+            self._connections.discard(request)
+        super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection's unexpected failure is logged; the server keeps serving."""

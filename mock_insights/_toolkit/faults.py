@@ -109,6 +109,8 @@ def make_injection(
     check_names(name, params)
     if type(times) is not int or times < 1:
         raise UsageError(f"times must be a positive whole number, not {times!r}")
+    if message is not None and not isinstance(message, str):
+        raise UsageError(f"message is the error's text, a string, not {message!r}")
     return Injection(
         operation=name,
         code=code,
