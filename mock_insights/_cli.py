@@ -132,6 +132,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _save(snapshot: dict[str, Any], path: Path) -> None:
     """Write the state file whole or not at all."""
     partial = path.with_name(f".{path.name}.partial")
@@ -193,6 +205,12 @@ def serve(args: argparse.Namespace) -> int:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopped.set())
     print(running.url, flush=True)
+    if not _loopback(args.host):
+        print(
+            f"mock-insights: warning: listening on {args.host}, beyond this machine; the "
+            "server checks no signature, so anyone who can reach it can change its state",
+            file=sys.stderr,
+        )
     while not stopped.wait(0.5):
         pass
     running.stop()
@@ -204,6 +222,7 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"mock-insights: cannot save the state to {args.state}: {error}", file=sys.stderr)
             return 1
+        print(f"mock-insights: saved the state to {args.state}", file=sys.stderr)
     return 0
 
 

@@ -28,6 +28,7 @@ import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from helpers import ACCOUNT, BUCKET, OTHER_REGION, REGION, TRAIL
 
 from mock_insights import mock_insights
@@ -338,6 +339,7 @@ def test_save_state_round_trip(launch, tmp_path):
         (TRAIL, True)
     ]
     assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == ["new.json"]
+    assert f"saved the state to {state}" in first.stderr()
 
     url = launch("--state", str(state)).url()
     assert signed(url).get_trail(Name=TRAIL)["Trail"]["IsMultiRegionTrail"] is True
@@ -389,11 +391,37 @@ def test_log_writes_request_lines_and_never_credentials(launch):
 
     log = server.stderr()
     assert log.count('"POST / HTTP/1.1" 200') == 2, log
+    target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"
+    assert f"{target}.CreateTrail as {KEY_ACCOUNT} in {REGION}: ok" in log, log
     assert '"GET /_mock_insights/calls HTTP/1.1" 200' in log
     assert server.process.stdout is not None
     assert server.process.stdout.read() == b""  # only the URL line goes to stdout
     for secret_text in (SECRET, "Authorization", "Credential=", "Signature=", "AWS4-HMAC"):
         assert secret_text not in log, f"{secret_text!r} was logged"
+
+
+def test_an_error_is_logged_with_its_code(launch):
+    server = launch("--log")
+    with pytest.raises(ClientError):
+        signed(server.url()).get_trail(Name="missing-trail")
+    assert server.stop() == 0
+    assert f"GetTrail as {ACCOUNT} in {REGION}: TrailNotFoundException" in server.stderr()
+
+
+def test_listening_beyond_loopback_warns(launch):
+    """The server checks no signature: serving on every interface is said out loud."""
+    server = launch("--host", "0.0.0.0")
+    assert server.first_line().startswith("http://0.0.0.0:")
+    assert server.stop() == 0
+    assert "warning: listening on 0.0.0.0, beyond this machine" in server.stderr()
+    assert "warning" not in run_and_stop(launch)
+
+
+def run_and_stop(launch: Any) -> str:
+    server = launch()
+    server.url()
+    server.stop()
+    return server.stderr()
 
 
 def test_without_log_nothing_is_written_per_request(launch):

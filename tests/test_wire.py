@@ -30,6 +30,20 @@ def test_error_envelope():
     }
 
 
+def test_the_short_target_of_other_sdks_is_understood():
+    """The Go, JavaScript and Java SDKs send ``CloudTrail_20131101.<Op>``, without botocore's
+    namespace; AWS answers both forms."""
+    assert _call("CloudTrail_20131101.ListTrails", b"{}") == (200, {"Trails": []})
+    status, body = _call("CloudTrail_20131101.GetTrail", b'{"Name": "missing-trail"}')
+    assert (status, body["__type"]) == (400, "TrailNotFoundException")
+    assert _call("CloudTrail_20131102.ListTrails", b"{}")[1]["__type"] == (
+        "UnknownOperationException"
+    )
+    assert _call("v20131101.CloudTrail_20131101.ListTrails", b"{}")[1]["__type"] == (
+        "UnknownOperationException"
+    )
+
+
 def test_unknown_target():
     assert _call("com.example.Nope", b"{}")[1]["__type"] == "UnknownOperationException"
     assert _call(None, b"{}")[1]["__type"] == "UnknownOperationException"

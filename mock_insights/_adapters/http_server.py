@@ -229,6 +229,9 @@ class _Handler(BaseHTTPRequestHandler):
                 "mock_insights failed answering this request; see the server's output",
             )
             return
+        if self.server.log:
+            code = json.loads(response.body).get("__type") if response.status >= 400 else None
+            self._detail = f" {target} as {account_id} in {region}: {code or 'ok'}"
         self._send(response.status, response.body, wire.CONTENT_TYPE, response.headers)
 
     def _speaks_xml(self, service: str) -> bool:
@@ -257,8 +260,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _route
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One access log line when asked for: the request line, status and size, and for a
+        CloudTrail request the target, account, region and error code; never a header."""
+        if self.server.log:
+            detail = getattr(self, "_detail", "")
+            self._detail = ""
+            self.log_message('"%s" %s %s%s', self.requestline, str(code), str(size), detail)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
-        """Access log lines (request line and status; never headers) only when asked for."""
         if self.server.log:
             super().log_message(format, *args)
 

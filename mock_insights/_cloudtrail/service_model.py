@@ -47,6 +47,13 @@ def target_prefix() -> str:
 
 
 @cache
+def short_target_prefix() -> str:
+    """The last part of the ``X-Amz-Target`` prefix (``CloudTrail_20131101``): the Smithy
+    service name, which the Go, JavaScript and Java SDKs send as the prefix."""
+    return target_prefix().rpartition(".")[2]
+
+
+@cache
 def operation_names() -> frozenset[str]:
     """Every operation the CloudTrail API has, implemented by us or not."""
     return frozenset(service_model().operation_names)

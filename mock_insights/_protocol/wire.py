@@ -47,10 +47,16 @@ class WireResponse:
 
 
 def decode(request: WireRequest) -> tuple[str, Params]:
-    """Split a wire request into (operation, params), rejecting what AWS would not parse."""
+    """Split a wire request into (operation, params), rejecting what AWS would not parse.
+
+    The target is botocore's ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>``
+    or the short ``CloudTrail_20131101.<Op>`` that the Go, JavaScript and Java SDKs send.
+    """
     target = request.target or ""
     prefix, _, operation = target.rpartition(".")
-    if prefix != service_model.target_prefix() or operation not in service_model.operation_names():
+    if (
+        prefix != service_model.target_prefix() and prefix != service_model.short_target_prefix()
+    ) or operation not in service_model.operation_names():
         raise ServiceError(
             "UnknownOperationException", f"Unknown operation {target or '(no X-Amz-Target)'}"
         )
