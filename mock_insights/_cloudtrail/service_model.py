@@ -7,7 +7,7 @@ mock_insights stays cheap.
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -20,16 +20,43 @@ from mock_insights.errors import UsageError
 SERVICE_NAME = "cloudtrail"
 
 
-@cache
-def _model_data(service: str) -> dict[str, Any]:
-    data: dict[str, Any] = create_loader().load_service_model(service, "service-2")
-    return data
+# Models botocore already parsed for a client (see ``adopt``), and where else to look for a
+# loader that may have one cached (an adapter sets it: the model imports no client code).
+_adopted: dict[str, ServiceModel] = {}
+LoaderSource = Callable[[], Any]
+loader_sources: list[LoaderSource] = []
+
+
+def adopt(model: ServiceModel) -> None:
+    """Answer from the model a client already loaded, instead of loading and parsing it again
+    (about 15 ms); the first one of each service is kept. Cheap: it runs per new client."""
+    if model.service_name not in _adopted:
+        _adopted[model.service_name] = model
+
+
+def _load(service: str) -> dict[str, Any]:
+    """The model's data from a loader that may have it cached already, else a fresh one."""
+    for source in loader_sources:
+        loader = source()
+        if loader is not None:
+            data: dict[str, Any] = loader.load_service_model(
+                service, type_name="service-2", api_version=None
+            )  # the arguments botocore's session uses, so a cached model is found
+            return data
+    fresh: dict[str, Any] = create_loader().load_service_model(service, "service-2")
+    return fresh
 
 
 @cache
 def service_model(service: str = SERVICE_NAME) -> ServiceModel:
     """A service model of the installed botocore: CloudTrail's unless another is named."""
-    return ServiceModel(_model_data(service), service)
+    adopted = _adopted.get(service)
+    return adopted if adopted is not None else ServiceModel(_load(service), service)
+
+
+def _model_data(service: str) -> dict[str, Any]:
+    data: dict[str, Any] = service_model(service)._service_description
+    return data
 
 
 @cache
@@ -107,6 +134,8 @@ def operation_name(name: str) -> str:
     found = _operations_by_python_name().get(name)
     if found is not None:
         return found
+    import difflib  # only for a typo's hint
+
     close = difflib.get_close_matches(name, sorted(operation_names()), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UsageError(f"{name!r} is not a CloudTrail operation.{hint}")
