@@ -144,20 +144,22 @@ class Organization:
     member_account_ids: list[str] = field(default_factory=list)
     delegated_administrator_ids: list[str] = field(default_factory=list)
     service_linked_role: bool = True
+    # Sets of the same accounts, so a call's cost does not grow with the organization's size.
+    _accounts: frozenset[str] = field(init=False, repr=False, compare=False)
+    _administrators: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._administrators = frozenset(
+            [self.management_account_id, *self.delegated_administrator_ids]
+        )
+        self._accounts = self._administrators.union(self.member_account_ids)
 
     def includes(self, account_id: str) -> bool:
-        return (
-            account_id == self.management_account_id
-            or account_id in self.member_account_ids
-            or account_id in self.delegated_administrator_ids
-        )
+        return account_id in self._accounts
 
     def administers(self, account_id: str) -> bool:
         """The management account and delegated administrators may change org resources."""
-        return (
-            account_id == self.management_account_id
-            or account_id in self.delegated_administrator_ids
-        )
+        return account_id in self._administrators
 
 
 class ExternalConditions(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -187,15 +188,14 @@ def _check_name_free(call: Call, name: str, multi_region: bool) -> None:
 
 
 def _check_trail_quota(call: Call, multi_region: bool) -> None:
+    """Five trails per region, a multi-region trail counting in every region: one pass over
+    the account's trails, however many regions they sit in."""
     trails = call.backend.trails_of(call.account_id)
-    regions = {call.region}
-    if multi_region:
-        regions.update(trail.home_region for trail in trails)
+    everywhere = sum(trail.is_multi_region for trail in trails)
+    at_home = Counter(trail.home_region for trail in trails if not trail.is_multi_region)
+    regions = dict.fromkeys([call.region, *(at_home if multi_region else ())])
     for region in regions:
-        if (
-            sum(trail.visible_in(call.account_id, region) for trail in trails)
-            >= MAX_TRAILS_PER_REGION
-        ):
+        if at_home[region] + everywhere >= MAX_TRAILS_PER_REGION:
             raise ServiceError(
                 "MaximumNumberOfTrailsExceededException",
                 f"User: {call.account_id} already has {MAX_TRAILS_PER_REGION} trails in {region}.",

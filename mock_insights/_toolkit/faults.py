@@ -7,6 +7,7 @@ they would handle AWS's answer.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,10 +125,16 @@ def make_injection(
 
 
 class Faults:
-    """The pending injections, consumed oldest first."""
+    """The pending injections, consumed oldest first.
+
+    Kept by operation as well as in order, so a call's cost does not grow with the number of
+    injections pending for other operations.
+    """
 
     def __init__(self) -> None:
-        self._pending: list[Injection] = []
+        self._pending: dict[int, Injection] = {}  # by when added: dicts keep insertion order
+        self._by_operation: dict[str, dict[int, Injection]] = {}
+        self._added = itertools.count()
         self._lock = threading.Lock()
 
     def __bool__(self) -> bool:
@@ -135,23 +142,29 @@ class Faults:
 
     def add(self, injection: Injection) -> None:
         with self._lock:
-            self._pending.append(injection)
+            number = next(self._added)
+            self._pending[number] = injection
+            self._by_operation.setdefault(injection.operation, {})[number] = injection
 
     def pending(self) -> list[Injection]:
         with self._lock:
-            return list(self._pending)
+            return list(self._pending.values())
 
     def clear(self) -> None:
         with self._lock:
             self._pending.clear()
+            self._by_operation.clear()
 
     def take(self, operation: str, params: dict[str, Any]) -> ServiceError | None:
         """The error for this call if an injection matches it, using up one of its times."""
         with self._lock:
-            for injection in self._pending:
-                if injection.operation == operation and contains(params, injection.params):
+            candidates = self._by_operation.get(operation)
+            if not candidates:
+                return None
+            for number, injection in candidates.items():
+                if contains(params, injection.params):
                     injection.remaining -= 1
                     if injection.remaining == 0:
-                        self._pending.remove(injection)
+                        del candidates[number], self._pending[number]
                     return ServiceError(injection.code, injection.message, status=injection.status)
         return None
