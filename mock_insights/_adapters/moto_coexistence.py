@@ -162,6 +162,10 @@ class MotoConditions:
             exists=True, policy_sufficient=_grants(topic.policy, "sns:Publish"), origin=_SNS
         )
 
+    def answers(self) -> bool:
+        """Whether moto is active, so its S3, KMS and SNS state may decide a check."""
+        return moto_active()
+
     def deliver(self, bucket: str, key: str, body: bytes) -> bool:
         """Write a log file into moto's S3, as CloudTrail delivers to the trail's bucket,
         when moto is active and has the bucket."""

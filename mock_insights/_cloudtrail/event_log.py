@@ -104,6 +104,12 @@ class EventLog:
         self._events: list[Event] = []
         self._times: list[float] = []
 
+    def copied(self) -> EventLog:
+        """Another log of the same events (events are never changed once recorded)."""
+        clone = EventLog()
+        clone._events, clone._times = list(self._events), list(self._times)
+        return clone
+
     def add(self, event: Event) -> None:
         if len(self._events) >= MAX_EVENTS:
             drop = MAX_EVENTS // 10

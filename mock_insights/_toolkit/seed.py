@@ -87,11 +87,15 @@ def _check_keys(kind: str, entry: Mapping[str, Any], allowed: tuple[str, ...]) -
         )
 
 
-def _run(operation: str, call: Call, params: Params, subject: str) -> Params:
-    """Run one operation as the API would, after botocore's own parameter validation."""
-    report = validate(operation, params)  # unknown members are errors here: they are typos
-    if report.has_errors():
-        raise UsageError(f"cannot seed {subject}: {report.generate_report()}")
+def _run(
+    operation: str, call: Call, params: Params, subject: str, *, ours: bool = False
+) -> Params:
+    """Run one operation as the API would, after botocore's own parameter validation (not
+    for ``ours``: params the seeder built itself, valid by construction)."""
+    if not ours:
+        report = validate(operation, params)  # unknown members are errors here: they are typos
+        if report.has_errors():
+            raise UsageError(f"cannot seed {subject}: {report.generate_report()}")
     try:
         return dispatch.run(operation, call, params)
     except ServiceError as error:
@@ -152,7 +156,7 @@ def seed_trail(backend: Backend, entry: Mapping[str, Any], where: Where) -> Trai
             # As a user reaches it: Insights turned on while every event was logged, the
             # selectors narrowed afterwards (which CloudTrail allows).
             every_event = {"TrailName": trail.arn, "AdvancedEventSelectors": _EVERY_EVENT}
-            _run("PutEventSelectors", call, every_event, subject)
+            _run("PutEventSelectors", call, every_event, subject, ours=True)
             insights = {"TrailName": trail.arn, "InsightSelectors": entry["InsightSelectors"]}
             _run("PutInsightSelectors", call, insights, subject)
             if not selectors:

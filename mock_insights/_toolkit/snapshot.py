@@ -8,18 +8,18 @@ reproduces every API answer, ARNs and timestamps included.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mock_insights._cloudtrail.state import Backend, EventDataStore, Trail
+from mock_insights._cloudtrail.state import Backend, EventDataStore, Trail, copy_json
 from mock_insights._cloudtrail.store_ops import store_view
 from mock_insights.errors import UsageError
 
-from . import insight_entries
+from . import insight_entries, restore_cache
+from .restore_cache import gc_paused
 from .seed import (
     Where,
     seed_stores,
@@ -77,14 +77,14 @@ def _trail_entry(trail: Trail) -> dict[str, Any]:
     if not trail.recursive_logging:  # only models with the member can store False
         entry["RecursiveLogging"] = False
     if trail.tags:
-        entry["TagsList"] = trail.tags
+        entry["TagsList"] = copy_json(trail.tags)
     if trail.has_custom_event_selectors:
         if trail.advanced_event_selectors is not None:
-            entry["AdvancedEventSelectors"] = trail.advanced_event_selectors
+            entry["AdvancedEventSelectors"] = copy_json(trail.advanced_event_selectors)
         else:
-            entry["EventSelectors"] = trail.event_selectors
+            entry["EventSelectors"] = copy_json(trail.event_selectors)
     if trail.insight_selectors:
-        entry["InsightSelectors"] = trail.insight_selectors
+        entry["InsightSelectors"] = copy_json(trail.insight_selectors)
     entry["IsLogging"] = trail.is_logging
     return entry
 
@@ -99,16 +99,21 @@ def _store_entry(store: EventDataStore) -> dict[str, Any]:
     if store.insight_selectors:
         entry["InsightSelectors"] = store.insight_selectors
         entry["InsightsDestination"] = store.insights_destination
-    return entry
+    copied: dict[str, Any] = copy_json(entry)
+    return copied
 
 
 def snapshot(backend: Backend) -> dict[str, Any]:
-    """The whole state as JSON-compatible data (a deep copy: later calls do not change it)."""
-    with backend.lock:
+    """The whole state as JSON-compatible data, sharing nothing with the state (later calls do
+    not change it): entries are built fresh, and only the lists and maps they take from the
+    state are copied."""
+    with backend.lock, gc_paused():
         org = backend.organization
         data: dict[str, Any] = {"format": FORMAT}
         if org is not None:
-            data["organization"] = {key: getattr(org, name) for key, name in _ORGANIZATION_KEYS}
+            data["organization"] = {
+                key: copy_json(getattr(org, name)) for key, name in _ORGANIZATION_KEYS
+            }
         data |= {
             "trails": [_trail_entry(trail) for trail in backend.all_trails()],
             "event_data_stores": [_store_entry(store) for store in backend.all_stores()],
@@ -129,9 +134,9 @@ def snapshot(backend: Backend) -> dict[str, Any]:
                 }
                 for arn, c in backend.keys.items()
             ],
-            "insights": [insight_entries.entry(insight) for insight in backend.insights],
+            "insights": [copy_json(insight_entries.entry(insight)) for insight in backend.insights],
         }
-        return copy.deepcopy(data)
+        return data
 
 
 def _section(data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
@@ -141,8 +146,9 @@ def _section(data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     return section
 
 
-def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
-    """Replace the whole state with a snapshot's; on any invalid entry, change nothing."""
+def load(backend: Backend, data: Mapping[str, Any], where: Where) -> Backend:
+    """A new state holding a snapshot's entries (for ``backend``'s outside conditions);
+    ``UsageError`` on any invalid entry."""
     if not isinstance(data, Mapping):
         raise UsageError(f"a snapshot must be a mapping, not {type(data).__name__}")
     unknown = sorted(set(data) - set(_SECTIONS))
@@ -164,8 +170,8 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
             service_linked_role=options.get("ServiceLinkedRole", True),
         )
     for entry in _section(data, "trails"):
-        seed_trail(fresh, copy.deepcopy(entry), where)
-    seed_stores(fresh, copy.deepcopy(_section(data, "event_data_stores")), where)
+        seed_trail(fresh, copy_json(entry), where)
+    seed_stores(fresh, copy_json(_section(data, "event_data_stores")), where)
     # Conditions last: a bucket declared missing later does not undo Insights enabled before.
     for bucket in _section(data, "s3_buckets"):
         _check_entry("s3_buckets", bucket, ("Name", "Exists", "PolicySufficient"))
@@ -194,9 +200,8 @@ def load(backend: Backend, data: Mapping[str, Any], where: Where) -> None:
             state=key.get("KeyState", "Enabled"),
             policy_sufficient=key.get("PolicySufficient", True),
         )
-    insight_entries.load(fresh, copy.deepcopy(_section(data, "insights")))
-    with backend.lock:
-        backend.replace_with(fresh)
+    insight_entries.load(fresh, copy_json(_section(data, "insights")))
+    return fresh
 
 
 def _check_entry(section: str, entry: Any, allowed: tuple[str, ...]) -> None:
@@ -208,19 +213,37 @@ def restore(backend: Backend, source: Source, where: Where) -> None:
     """Replace the state with a snapshot given as data or as the path of a JSON state file.
 
     Every problem is a ``UsageError`` that names the file and what is wrong with it, never a
-    raw ``JSONDecodeError`` or ``KeyError`` from deep inside the loader.
+    raw ``JSONDecodeError`` or ``KeyError`` from deep inside the loader. On any problem the
+    state is left as it was. A source restored before is not validated again (see
+    ``restore_cache``).
     """
-    if not isinstance(source, (str, os.PathLike)):
-        _load_checked(backend, source, where, None)
-        return
-    path = _state_path(source)
-    _load_checked(backend, read_state_file(path), where, f"state file {_shown(path)}")
+    external = backend.external
+    cacheable = external is None or not external.answers()
+    if isinstance(source, (str, os.PathLike)):
+        path = _state_path(source)
+        key = restore_cache.file_key(path, where.region, where.account_id) if cacheable else None
+        fresh = None if key is None else restore_cache.recall(key)
+        if fresh is None:
+            fresh = _load_checked(
+                backend, read_state_file(path), where, f"state file {_shown(path)}"
+            )
+            if key is not None:
+                restore_cache.remember(key, None, fresh)
+    else:
+        key = restore_cache.data_key(where.region, where.account_id) if cacheable else None
+        fresh = None if key is None else restore_cache.recall(key, source)
+        if fresh is None:
+            fresh = _load_checked(backend, source, where, None)
+            if key is not None:
+                restore_cache.remember(key, source, fresh)
+    with backend.lock:
+        backend.replace_with(fresh)
 
 
-def _load_checked(backend: Backend, data: Any, where: Where, origin: str | None) -> None:
+def _load_checked(backend: Backend, data: Any, where: Where, origin: str | None) -> Backend:
     """``load``, with every error naming the file the snapshot came from, if any."""
     try:
-        load(backend, data, where)
+        return load(backend, data, where)
     except UsageError as error:
         if origin is None:
             raise
