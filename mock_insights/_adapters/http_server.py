@@ -374,7 +374,13 @@ def start(
     max_body_bytes: int = MAX_BODY_BYTES,
     log: bool = False,
 ) -> RunningServer:
-    """Serve ``harness`` on ``host:port`` (0: a free port) from a background thread."""
+    """Serve ``harness`` on ``host:port`` (0: a free port) from a background thread.
+
+    CloudTrail's model is loaded first (if no client has loaded it), so the first request is
+    answered as fast as the next ones."""
+    from mock_insights._protocol.dispatch import supported_operations
+
+    supported_operations()
     server = LoopbackServer(
         (host, port),
         Served(harness, region, account_id),
