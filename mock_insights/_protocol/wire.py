@@ -23,6 +23,8 @@ _REQUEST_ID_PREFIX = str(uuid.uuid4())[:24]
 _request_numbers = itertools.count(1)
 # One compact encoder, built once: json.dumps with options builds a new one on every call.
 _encode = json.JSONEncoder(separators=(",", ":")).encode
+# A decoder built once, fed text: json.loads builds one per call and sniffs the bytes' encoding.
+_decode = json.JSONDecoder().decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def decode(request: WireRequest) -> tuple[str, Params]:
     if not request.body:
         return operation, {}
     try:
-        params = json.loads(request.body)
+        params = _decode(request.body.decode())
     except (ValueError, UnicodeDecodeError, RecursionError):  # nesting too deep to parse
         params = None
     if not isinstance(params, dict):
