@@ -7,9 +7,43 @@ differences (a call with mock_insights imported but inactive, an S3 call while i
 are measured inside each fresh interpreter in alternating batches, since fresh interpreters
 differ among themselves by more than those differences. Run by hand:
 
-    python benchmarks/bench.py            # full run, writes benchmarks/results.json
-    python benchmarks/bench.py --quick    # a short run (CI)
+    python benchmarks/bench.py            # full run (about 15 minutes), writes results.json
+    python benchmarks/bench.py --quick    # a short run (CI, under 3 minutes)
     python benchmarks/bench.py --quick --async-only   # with aiobotocore installed
+
+It ends with a table of every targeted figure: measured, target and whether it is met. Each
+target is a ratio to something measured in the same run, except enter+exit, the import time
+and memory, which are absolute.
+
+The floor is a plain ``before-send`` handler that returns a canned answer: botocore's own
+cost to serialize, sign and parse a call. A mock goes below it only by skipping botocore
+work that means nothing while mocked (mock_insights skips signing and reuses the
+User-Agent string). The unsigned floor is that handler on a client that skips the same work
+without a mock: ``signature_version=UNSIGNED`` and a User-Agent string built once per set of
+request features (as ``mock_insights._adapters.user_agent.reuse`` does); a put through the
+mock against it is what the mock itself costs.
+
+Scale: a put per call (``_per_call``) with 1 against 10,000 trails (not 100,000 even in a
+full run: seeding them takes about 12 s an interpreter), and with 1 against 100,000 (quick:
+10,000) organization members (the call a member's, on its own trail), pending injections that
+never match, or accounts that each have a seeded trail (the call from the last of them).
+
+First call: in a fresh interpreter, a client made before ``mock_insights()`` is entered, then
+the first CreateTrail and the first PutInsightSelectors timed, against the same client and
+calls answered by canned ``before-send`` handlers; 7 turns (full: 15), one call each.
+
+Snapshot and restore: 10,000 trails (quick: 1,000) made through the API, 5 per account with a
+PutInsightSelectors each, timed whole (client creation included), then ``snapshot()`` and
+``restore(snapshot)`` of them (each the median of three, after a warm-up on empty state), as
+shares of that creation; three turns. A state file of 20 trails restored by path (median of
+200) against one put in the same interpreter.
+
+Suite: 1,000 tests (quick: 100) in one interpreter, each entering the mock, making a
+``boto3.client("cloudtrail")`` and ten CloudTrail calls that succeed (the ninth alternates
+``add_tags`` and ``list_tags``); under moto's ``mock_aws`` each test also makes its S3 bucket
+first, since moto's CreateTrail wants it. Total seconds, and the process's peak RSS
+(``resource.getrusage().ru_maxrss``, whole process, imports included; also reported after the
+imports). One interpreter per contender and one turn: moto's full suite alone takes minutes.
 
 Server mode is measured as a client sees it: the median time of one boto3 call through
 ``mock-insights serve`` and through moto's ``moto_server`` (with ``moto[server]`` installed),
@@ -18,11 +52,6 @@ each started in its own process on a free loopback port.
 Where aiobotocore is installed, a full run also compares an aiobotocore call through the mock
 with a sync one (aiobotocore pins an older botocore, so that figure comes from its own
 environment).
-
-The floor is a plain ``before-send`` handler that returns a canned answer: botocore's own
-cost to serialize, sign and parse a call. A mock goes below it only by skipping botocore
-work that means nothing while mocked (mock_insights skips signing and reuses the
-User-Agent string).
 """
 
 from __future__ import annotations
@@ -48,6 +77,20 @@ PUT_ANSWER = json.dumps(
         "InsightSelectors": SELECTORS,
     }
 ).encode()
+CREATE_ANSWER = json.dumps(
+    {
+        "Name": "first-trail",
+        "S3BucketName": "first-bucket",
+        "IncludeGlobalServiceEvents": True,
+        "IsMultiRegionTrail": False,
+        "TrailARN": f"arn:aws:cloudtrail:{REGION}:123456789012:trail/first-trail",
+        "LogFileValidationEnabled": False,
+        "IsOrganizationTrail": False,
+    }
+).encode()
+FIRST_ACCOUNT = 100000000000  # the first of the 12-digit accounts the scale figures make
+# What a scale figure counts: organization members, pending injections, accounts with a trail.
+SCALE_KINDS = {"organization": "members", "injections": "injections", "accounts": "accounts"}
 
 
 # --- workers: each runs in its own interpreter and prints one JSON number -----------------
@@ -79,12 +122,45 @@ def _canned(body: bytes) -> Any:
     return answer
 
 
-def _client(service: str = "cloudtrail") -> Any:
+def _client(service: str = "cloudtrail", **kwargs: Any) -> Any:
     import boto3
 
     return boto3.client(
-        service, region_name=REGION, aws_access_key_id="bench", aws_secret_access_key="bench"
+        service,
+        region_name=REGION,
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        **kwargs,
     )
+
+
+def _reuse_user_agent(client: Any) -> None:
+    """Build ``client``'s User-Agent once per set of request features, as the active mock does
+    (``mock_insights._adapters.user_agent.reuse``), without importing or activating a mock:
+    the builder's class is swapped in place, since botocore also holds it as its per-call
+    rebuild handler."""
+    from botocore.useragent import UserAgentString
+
+    try:
+        from botocore.context import get_context
+    except ImportError:  # older botocore: no per-request features
+
+        def get_context() -> Any:
+            return None
+
+    class BuiltOnce(UserAgentString):  # type: ignore[misc]
+        def to_string(self) -> str:
+            context = get_context()
+            features = frozenset() if context is None else frozenset(context.features)
+            strings = self.__dict__.setdefault("_bench_built", {})
+            text = strings.get(features)
+            if text is None:
+                text = strings[features] = str(super().to_string())
+            return text
+
+    builder = client._user_agent_creator
+    assert type(builder) is UserAgentString, type(builder)
+    builder.__class__ = BuiltOnce
 
 
 def _operation(client: Any, operation: str) -> Any:
@@ -95,6 +171,18 @@ def _operation(client: Any, operation: str) -> Any:
 
 def worker_floor(operation: str, calls: int, **_: Any) -> float:
     client = _client()
+    client.meta.events.register("before-send.cloudtrail", _canned(PUT_ANSWER))
+    return _per_call(_operation(client, operation), calls)
+
+
+def worker_unsigned_floor(operation: str, calls: int, **_: Any) -> float:
+    """The floor without the work the active mock skips: an unsigned client
+    (``signature_version=UNSIGNED``) whose User-Agent string is built once and reused."""
+    import botocore
+    from botocore.config import Config
+
+    client = _client(config=Config(signature_version=botocore.UNSIGNED))
+    _reuse_user_agent(client)
     client.meta.events.register("before-send.cloudtrail", _canned(PUT_ANSWER))
     return _per_call(_operation(client, operation), calls)
 
@@ -412,6 +500,194 @@ def worker_memory(trails: int, **_: Any) -> float:
         return grown / 1e6
 
 
+def worker_first_call(contender: str, **_: Any) -> dict[str, float]:
+    """Milliseconds of the first CreateTrail and then the first PutInsightSelectors of a fresh
+    interpreter, on a client made before activation: through the mock, or (``botocore``)
+    answered by canned ``before-send`` handlers, which is botocore's own first-call cost."""
+    import boto3
+
+    if contender == "mock_insights":
+        from mock_insights import mock_insights
+
+        around: Any = mock_insights()
+    else:
+        around = contextlib.nullcontext()
+    client = boto3.client(
+        "cloudtrail", region_name=REGION, aws_access_key_id="bench", aws_secret_access_key="bench"
+    )
+    if contender != "mock_insights":
+        events = client.meta.events
+        events.register("before-send.cloudtrail.CreateTrail", _canned(CREATE_ANSWER))
+        events.register("before-send.cloudtrail.PutInsightSelectors", _canned(PUT_ANSWER))
+    with around:
+        start = time.perf_counter()
+        client.create_trail(Name="first-trail", S3BucketName="first-bucket")
+        first = time.perf_counter()
+        client.put_insight_selectors(TrailName="first-trail", InsightSelectors=SELECTORS)
+        second = time.perf_counter()
+    return {
+        "first call after activation (ms)": (first - start) * 1e3,
+        "first PutInsightSelectors after it (ms)": (second - first) * 1e3,
+    }
+
+
+def worker_snapshot(trails: int, **_: Any) -> dict[str, float]:
+    """``trails`` trails made through the API (5 per account, each followed by
+    PutInsightSelectors; one session, one client per account), then ``snapshot`` (the median
+    of three) and ``restore`` of that state: the first restore, which validates and replays
+    every entry, and the median of two more of equal snapshots, which take the state the
+    first one remembered. Milliseconds."""
+    import boto3
+
+    from mock_insights import mock_insights
+
+    session = boto3.Session()
+    with mock_insights() as mock:
+        mock.restore(mock.snapshot())  # load the snapshot code before timing it
+        start = time.perf_counter()
+        for account in range(FIRST_ACCOUNT, FIRST_ACCOUNT + -(-trails // 5)):
+            client = session.client(
+                "cloudtrail",
+                aws_access_key_id=str(account),
+                aws_secret_access_key="x",
+                region_name=REGION,
+            )
+            for index in range(5):
+                name = f"trail-{index}"
+                client.create_trail(Name=name, S3BucketName=BUCKET)
+                client.put_insight_selectors(TrailName=name, InsightSelectors=SELECTORS)
+        creation = time.perf_counter() - start
+        assert len(mock.snapshot()["trails"]) == trails
+        snapshots, restores = [], []
+        for _ in range(3):
+            start = time.perf_counter()
+            saved = mock.snapshot()
+            snapshots.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            mock.restore(saved)
+            restores.append(time.perf_counter() - start)
+    return {
+        "creation": creation * 1e3,
+        "snapshot": statistics.median(snapshots) * 1e3,
+        "restore": restores[0] * 1e3,
+        "restore again": statistics.median(restores[1:]) * 1e3,
+    }
+
+
+def worker_state_file(rounds: int, **_: Any) -> dict[str, float]:
+    """``restore`` from a state file of 20 trails (each restore timed alone; the median of
+    ``rounds``, after 20 to warm up) against one PutInsightSelectors call in the same
+    interpreter (``_per_call`` over ``rounds`` calls a batch). Microseconds."""
+    import os
+    import tempfile
+
+    from mock_insights import mock_insights
+
+    with mock_insights() as mock:
+        client = _client()
+        client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+        _seed_trails(mock, 19)
+        handle, path = tempfile.mkstemp(suffix=".json")
+        try:
+            with os.fdopen(handle, "w") as file:
+                json.dump(mock.snapshot(), file)
+            restores = []
+            for round_ in range(rounds + 20):
+                start = time.perf_counter()
+                mock.restore(path)
+                if round_ >= 20:
+                    restores.append((time.perf_counter() - start) * 1e6)
+        finally:
+            os.unlink(path)
+        mock.calls.clear()
+        put = _per_call(_operation(client, "put"), rounds)
+    return {"restore(path)": statistics.median(restores), "put call": put}
+
+
+def worker_scale(kind: str, count: int, calls: int, **_: Any) -> float:
+    """Microseconds per PutInsightSelectors call with ``count`` organization members, pending
+    injections that never match, or accounts that each have a trail."""
+    from mock_insights import mock_insights
+
+    with mock_insights() as mock:
+        if kind == "organization":  # the call is a member's, on its own trail
+            members = [str(FIRST_ACCOUNT + index) for index in range(count)]
+            mock.set_organization(member_account_ids=members)
+            client = mock.client(account_id=members[-1])
+            client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        elif kind == "injections":
+            for index in range(count):
+                mock.inject_error(
+                    "GetTrail", "TrailNotFoundException", times=1, Name=f"other-{index}"
+                )
+            client = _client()
+            client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
+        else:  # accounts: each with one seeded trail; the call from the last of them
+            for index in range(count):
+                mock.seed_trail(
+                    Name=TRAIL, S3BucketName=BUCKET, AccountId=str(FIRST_ACCOUNT + index)
+                )
+            client = mock.client(account_id=str(FIRST_ACCOUNT + count - 1))
+        client.put_insight_selectors(TrailName=TRAIL, InsightSelectors=SELECTORS)
+        mock.calls.clear()
+        return _per_call(_operation(client, "put"), calls)
+
+
+def _suite_test(client: Any, index: int) -> None:
+    """One test's ten CloudTrail calls, all succeeding."""
+    name = f"suite-trail-{index}"
+    client.create_trail(Name=name, S3BucketName=f"suite-bucket-{index}")
+    client.put_event_selectors(
+        TrailName=name,
+        EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}],
+    )
+    client.put_insight_selectors(TrailName=name, InsightSelectors=SELECTORS)
+    client.get_insight_selectors(TrailName=name)
+    arn = client.get_trail(Name=name)["Trail"]["TrailARN"]
+    client.describe_trails(trailNameList=[name])
+    client.get_trail_status(Name=name)
+    client.start_logging(Name=name)
+    if index % 2:
+        client.list_tags(ResourceIdList=[arn])
+    else:
+        client.add_tags(ResourceId=arn, TagsList=[{"Key": "team", "Value": "bench"}])
+    client.delete_trail(Name=name)
+
+
+def worker_suite(contender: str, tests: int, **_: Any) -> dict[str, float]:
+    """A realistic suite: ``tests`` tests, each entering the mock, making a client and ten
+    CloudTrail calls. Under moto each test also makes its S3 bucket, since moto's CreateTrail
+    wants it. Total seconds, and the process's peak RSS (``ru_maxrss``) after the imports and
+    at the end."""
+    import resource
+
+    import boto3
+
+    if contender == "moto":
+        from moto import mock_aws as mock
+    else:
+        from mock_insights import mock_insights as mock
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    imported = peak_mb()
+    start = time.perf_counter()
+    for index in range(tests):
+        with mock():
+            if contender == "moto":
+                s3 = boto3.client("s3", region_name=REGION)
+                s3.create_bucket(Bucket=f"suite-bucket-{index}")
+            _suite_test(boto3.client("cloudtrail", region_name=REGION), index)
+    seconds = time.perf_counter() - start
+    return {
+        f"suite of {tests} tests (s)": seconds,
+        "suite peak RSS, ru_maxrss (MB)": peak_mb(),
+        "suite ru_maxrss after imports (MB)": imported,
+    }
+
+
 WORKERS = {
     name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")
 }
@@ -451,6 +727,24 @@ def in_turns(turns: int, variants: dict[str, tuple[str, dict[str, Any]]]) -> dic
     return samples
 
 
+def per_turn(turns: int, worker: str, **options: Any) -> dict[str, list[float]]:
+    """A worker that prints several labelled numbers, once per turn: ``{label: samples}``."""
+    each_turn = [run_worker(worker, **options) for _ in range(turns)]
+    return {label: [float(turn[label]) for turn in each_turn] for label in each_turn[0]}
+
+
+def in_turns_each(
+    turns: int, variants: dict[str, tuple[str, dict[str, Any]]]
+) -> dict[str, dict[str, list[float]]]:
+    """``in_turns`` for workers that print several figures: ``{figure: {variant: samples}}``."""
+    samples: dict[str, dict[str, list[float]]] = {}
+    for _ in range(turns):
+        for label, (worker, options) in variants.items():
+            for figure, value in run_worker(worker, **options).items():
+                samples.setdefault(figure, {}).setdefault(label, []).append(float(value))
+    return samples
+
+
 def run_async(quick: bool) -> dict[str, Any]:
     """The async figure alone: an aiobotocore call against a sync call through the mock."""
     each_turn = [run_worker("async", calls=100 if quick else 300) for _ in range(3 if quick else 5)]
@@ -471,14 +765,29 @@ def run_async(quick: bool) -> dict[str, Any]:
     }
 
 
+def _medians(row: dict[str, list[float]]) -> dict[str, float]:
+    return {label: statistics.median(values) for label, values in row.items()}
+
+
+def _count(number: int) -> str:
+    return f"{number:,}"
+
+
 def run(quick: bool) -> dict[str, Any]:
     turns = 3 if quick else 7
     calls = 200 if quick else 1000
     big = 1000 if quick else 10_000
+    # Scale figures: 1 against this many organization members, injections or accounts. Trails
+    # stay at 10,000 in both modes: seeding 100,000 takes about 12 s an interpreter, which
+    # over the turns of put and get is far past a minute.
+    many = 10_000 if quick else 100_000
+    many_trails = 10_000
     with_moto = installed("moto")
     samples: dict[str, dict[str, list[float]]] = {}
     for operation in ("put", "get"):
         contenders = ["floor", "stubber", "mock_insights"] + (["moto"] if with_moto else [])
+        if operation == "put":
+            contenders.insert(1, "unsigned_floor")
         samples[f"{operation} per call (us)"] = in_turns(
             turns, {name: (name, {"operation": operation, "calls": calls}) for name in contenders}
         )
@@ -489,13 +798,23 @@ def run(quick: bool) -> dict[str, Any]:
                     "mock_insights",
                     {"operation": operation, "calls": calls, "trails": trails},
                 )
-                for trails in sorted({1, 1000, big})
+                for trails in sorted({1, many_trails} if quick else {1, 1000, many_trails})
             },
         )
     small = max(turns, 5)  # these differences are small: more turns, even in quick mode
     for figure, worker in (("inactive CloudTrail call (us)", "inactive"), ("S3 call (us)", "s3")):
-        each_turn = [run_worker(worker) for _ in range(small)]
-        samples[figure] = {label: [turn[label] for turn in each_turn] for label in each_turn[0]}
+        samples[figure] = per_turn(small, worker)
+    for kind, noun in SCALE_KINDS.items():
+        samples[f"put per call by {kind} (us)"] = in_turns(
+            turns,
+            {
+                f"{count} {noun if count > 1 else noun[:-1]}": (
+                    "scale",
+                    {"kind": kind, "count": count, "calls": calls},
+                )
+                for count in (1, many)
+            },
+        )
     figures: dict[str, Any] = {
         figure: {label: statistics.median(values) for label, values in row.items()}
         for figure, row in samples.items()
@@ -534,6 +853,33 @@ def run(quick: bool) -> dict[str, Any]:
         label: statistics.median(values)
         for label, values in samples["put through a loopback server, median (us)"].items()
     }
+    # First calls: one per interpreter, so many turns.
+    first = in_turns_each(
+        7 if quick else 15,
+        {name: ("first_call", {"contender": name}) for name in ("mock_insights", "botocore")},
+    )
+    samples |= first
+    snapshotted = 1000 if quick else 10_000
+    snapshot_figure = f"snapshot and restore, {_count(snapshotted)} trails made by API (ms)"
+    samples[snapshot_figure] = per_turn(3, "snapshot", trails=snapshotted)
+    samples["state file of 20 trails: restore(path) vs a put (us)"] = per_turn(
+        turns, "state_file", rounds=200
+    )
+    # The suite runs once per contender: moto's full suite alone takes minutes.
+    tests = 100 if quick else 1000
+    suite = in_turns_each(
+        1,
+        {
+            name: ("suite", {"contender": name, "tests": tests})
+            for name in ["mock_insights"] + (["moto"] if with_moto else [])
+        },
+    )
+    samples |= suite
+    for figure in [*first, snapshot_figure, *suite]:
+        figures[figure] = _medians(samples[figure])
+    figures["state file of 20 trails: restore(path) vs a put (us)"] = _medians(
+        samples["state file of 20 trails: restore(path) vs a put (us)"]
+    )
     if installed("aiobotocore"):
         async_result = run_async(quick)
         samples |= async_result["samples"]
@@ -541,6 +887,13 @@ def run(quick: bool) -> dict[str, Any]:
     return {
         "quick": quick,
         "python": sys.version.split()[0],
+        "sizes": {
+            "trails": many_trails,
+            "scale": many,
+            "snapshot": snapshotted,
+            "suite": tests,
+            "memory": big,
+        },
         "figures": figures,
         "samples": samples,
     }
@@ -549,6 +902,11 @@ def run(quick: bool) -> dict[str, Any]:
 def _paired(row: dict[str, list[float]], numerator: str, denominator: str) -> float:
     """The median of per-turn ratios: each pair ran back to back, so drift cancels."""
     return statistics.median([a / b for a, b in zip(row[numerator], row[denominator], strict=True)])
+
+
+def _most(row: dict[str, list[float]]) -> str:
+    """The label of a scale row with the largest count (labels start with the count)."""
+    return max(row, key=lambda label: int(label.split()[0]))
 
 
 def ratios(result: dict[str, Any]) -> dict[str, float]:
@@ -563,11 +921,16 @@ def ratios(result: dict[str, Any]) -> dict[str, float]:
     for operation in ("put", "get"):
         row = samples[f"{operation} per call (us)"]
         out[f"{operation} vs floor"] = _paired(row, "mock_insights", "floor")
+        if "unsigned_floor" in row:
+            out[f"{operation} vs unsigned floor"] = _paired(row, "mock_insights", "unsigned_floor")
         if "moto" in row:
             out[f"{operation} vs moto"] = _paired(row, "mock_insights", "moto")
         by_trails = samples[f"{operation} per call by trails (us)"]
-        most = max(by_trails, key=lambda label: int(label.split()[0]))
+        most = _most(by_trails)
         out[f"{operation}: {most} vs 1 trail"] = _paired(by_trails, most, "1 trail")
+    for kind, noun in SCALE_KINDS.items():
+        row = samples[f"put per call by {kind} (us)"]
+        out[f"put: {_most(row)} vs 1"] = _paired(row, _most(row), f"1 {noun[:-1]}")
     served = samples["put through a loopback server, median (us)"]
     if "moto" in served:
         out["server vs moto_server (target <= 0.5)"] = _paired(served, "mock_insights", "moto")
@@ -579,7 +942,138 @@ def ratios(result: dict[str, Any]) -> dict[str, float]:
     out["S3 active vs inactive"] = _paired(
         samples["S3 call (us)"], "mock_insights active", "mock_insights inactive"
     )
+    for figure in ("first call after activation (ms)", "first PutInsightSelectors after it (ms)"):
+        name = figure.split(" (")[0]
+        out[f"{name} vs botocore's"] = _paired(samples[figure], "mock_insights", "botocore")
+    snapshot_figure = next(figure for figure in samples if figure.startswith("snapshot and"))
+    for step in ("snapshot", "restore", "restore again"):
+        out[f"{step} / creation"] = _paired(samples[snapshot_figure], step, "creation")
+    out["restore(path) of 20 trails vs a put"] = _paired(
+        samples["state file of 20 trails: restore(path) vs a put (us)"],
+        "restore(path)",
+        "put call",
+    )
+    suite = next(figure for figure in samples if figure.startswith("suite of"))
+    if "moto" in samples[suite]:
+        out["suite vs moto's"] = _paired(samples[suite], "mock_insights", "moto")
     return out
+
+
+def checks(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each targeted figure of this run: measured, target and whether it is met."""
+    ratio = result["ratios"]
+    figures = result["figures"]
+    rows: list[dict[str, Any]] = []
+
+    def add(figure: str, measured: float, limit: float, unit: str, strict: bool = False) -> None:
+        met = measured < limit if strict else measured <= limit
+        shown = {
+            "x": "{:.2f}x",
+            "%": "{:.2f}%",
+            "us": "{:.1f} us",
+            "ms": "{:.1f} ms",
+            "MB": "{:.1f} MB",
+        }[unit]
+        target = ("< " if strict else "<= ") + shown.format(limit)
+        rows.append(
+            {
+                "figure": figure,
+                "measured": measured,
+                "shown": shown.format(measured),
+                "target": target,
+                "limit": limit,
+                "met": met,
+            }
+        )
+
+    sizes = result.get("sizes", {})
+    if "put vs floor" in ratio:
+        for operation in ("put", "get"):
+            add(f"{operation} vs signed floor", ratio[f"{operation} vs floor"], 0.6, "x")
+            if f"{operation} vs moto" in ratio:
+                add(f"{operation} vs moto", ratio[f"{operation} vs moto"], 0.5, "x")
+        add("put vs unsigned floor", ratio["put vs unsigned floor"], 1.15, "x")
+        trails, many = sizes["trails"], sizes["scale"]
+        for operation in ("put", "get"):
+            label = f"{operation}: {trails:,} trails vs 1"
+            if not result["quick"] and trails < 100_000:
+                label += " (not 100,000: too slow to seed)"
+            add(label, ratio[f"{operation}: {trails} trails vs 1 trail"], 1.10, "x")
+        for noun, label in (
+            ("members", "organization members"),
+            ("injections", "pending injections"),
+            ("accounts", "accounts with a trail"),
+        ):
+            add(f"put: {many:,} {label} vs 1", ratio[f"put: {many} {noun} vs 1"], 1.10, "x")
+        add("lookup: 1,000 accounts vs 1", ratio["lookup: 1000 accounts vs 1 account"], 1.10, "x")
+        add(
+            "first call after activation vs botocore's",
+            ratio["first call after activation vs botocore's"],
+            1.2,
+            "x",
+        )
+        add(
+            "first PutInsightSelectors vs botocore's",
+            ratio["first PutInsightSelectors after it vs botocore's"],
+            1.5,
+            "x",
+        )
+        made = f"{sizes['snapshot']:,} trails"
+        add(f"snapshot of {made} / their creation", ratio["snapshot / creation"] * 100, 0.3, "%")
+        add(
+            f"restore of {made}, first / their creation",
+            ratio["restore / creation"] * 100,
+            1.5,
+            "%",
+        )
+        add(
+            f"restore of {made} again / their creation",
+            ratio["restore again / creation"] * 100,
+            1.5,
+            "%",
+        )
+        add(
+            "restore(path) of 20 trails vs one put call",
+            ratio["restore(path) of 20 trails vs a put"],
+            1.0,
+            "x",
+            strict=True,
+        )
+        if "suite vs moto's" in ratio:
+            label = f"suite of {sizes['suite']:,} tests vs moto's (+ a bucket each)"
+            add(label, ratio["suite vs moto's"], 0.5, "x")
+        if "server vs moto_server (target <= 0.5)" in ratio:
+            add("server vs moto_server", ratio["server vs moto_server (target <= 0.5)"], 0.5, "x")
+        add("enter+exit", figures["enter+exit (us)"]["mock_insights"], 50, "us", strict=True)
+        add(
+            "import over boto3",
+            figures["import over boto3 (ms)"]["mock_insights"],
+            15,
+            "ms",
+            strict=True,
+        )
+        add("inactive vs without mock_insights", ratio["inactive vs without"], 1.02, "x")
+        add("S3 call active vs inactive", ratio["S3 active vs inactive"], 1.02, "x")
+        memory = sizes["memory"]
+        add(
+            f"memory, {memory:,} trails (30 MB per 10,000)",
+            figures[f"memory, {memory} trails with Insights (MB)"],
+            30 * memory / 10_000,
+            "MB",
+        )
+    if "async vs sync call (target <= 1.3)" in ratio:
+        add("async vs sync call", ratio["async vs sync call (target <= 1.3)"], 1.3, "x")
+    return rows
+
+
+def print_checks(rows: list[dict[str, Any]]) -> None:
+    width = max([len("figure")] + [len(row["figure"]) for row in rows])
+    print()
+    print(f"{'figure':{width}} | {'measured':>10} | {'target':>10} | met")
+    print(f"{'-' * width}-|-{'-' * 10}-|-{'-' * 10}-|----")
+    for row in rows:
+        met = "yes" if row["met"] else "NO"
+        print(f"{row['figure']:{width}} | {row['shown']:>10} | {row['target']:>10} | {met}")
 
 
 def main() -> None:
@@ -599,6 +1093,7 @@ def main() -> None:
         return
     result = run_async(args.quick) if args.async_only else run(args.quick)
     result["ratios"] = ratios(result)
+    result["targets"] = checks(result)
     for figure, value in result["figures"].items():
         cells = (
             ", ".join(f"{k} {v:.1f}" for k, v in value.items())
@@ -607,7 +1102,8 @@ def main() -> None:
         )
         print(f"{figure:45} {cells}")
     for name, value in result["ratios"].items():
-        print(f"{name:45} {value:.2f}")
+        print(f"{name:45} {value:.3f}")
+    print_checks(result["targets"])
     args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
