@@ -87,9 +87,7 @@ def _check_keys(kind: str, entry: Mapping[str, Any], allowed: tuple[str, ...]) -
         )
 
 
-def _run(
-    operation: str, call: Call, params: Params, subject: str, *, ours: bool = False
-) -> Params:
+def _run(operation: str, call: Call, params: Params, subject: str, *, ours: bool = False) -> Params:
     """Run one operation as the API would, after botocore's own parameter validation (not
     for ``ours``: params the seeder built itself, valid by construction)."""
     if not ours:
