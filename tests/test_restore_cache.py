@@ -117,3 +117,53 @@ def test_moto_decides_again_whether_a_bucket_exists(state_file):
             m.restore(state_file)
             client = boto3.client("cloudtrail", region_name=REGION)
             assert _names(client) == sorted(["second-trail", TRAIL])
+
+
+def test_a_state_that_leaves_a_time_to_stamp_is_replayed_every_time(
+    insights_mock, client, tmp_path, monkeypatch
+):
+    """A logging trail without ``StartLoggingTime`` starts logging at each restore, as a fresh
+    replay would; a remembered state would keep the first restore's time."""
+    data = _state(TRAIL)
+    data["trails"][0]["IsLogging"] = True
+    insights_mock.restore(data)
+
+    def replay(*_args, **_kwargs):
+        raise AssertionError("replayed")
+
+    monkeypatch.setattr(snapshot_module, "load", replay)
+    with pytest.raises(AssertionError, match="replayed"):
+        insights_mock.restore(data)
+    data["trails"][0]["StartLoggingTime"] = 1_700_000_000.0  # now nothing is left to stamp
+    monkeypatch.undo()
+    insights_mock.restore(data)
+    monkeypatch.setattr(snapshot_module, "load", replay)
+    insights_mock.restore(data)
+    status = client.get_trail_status(Name=TRAIL)
+    assert status["IsLogging"] is True
+    assert status["StartLoggingTime"].timestamp() == 1_700_000_000.0
+
+
+def test_equal_but_differently_typed_data_is_checked_again(insights_mock, client):
+    """``1 == True`` in Python, but a restore refuses 1 where the API takes a boolean."""
+    data = _state(TRAIL)
+    data["trails"][0]["IncludeGlobalServiceEvents"] = True
+    insights_mock.restore(data)
+    data["trails"][0]["IncludeGlobalServiceEvents"] = 1
+    with pytest.raises(UsageError, match="IncludeGlobalServiceEvents"):
+        insights_mock.restore(data)
+    assert _names(client) == [TRAIL]
+
+
+def test_only_a_clients_model_from_the_installed_botocore_is_adopted(tmp_path):
+    """A session with its own data path holding a CloudTrail model must not decide the
+    model every later test is answered from."""
+    from mock_insights._cloudtrail import service_model
+
+    client = boto3.client("cloudtrail", region_name=REGION)
+    assert service_model.installed(client._loader)
+    (tmp_path / "cloudtrail").mkdir()
+    session = boto3.Session(region_name=REGION)
+    session._session.get_component("data_loader").search_paths.insert(0, str(tmp_path))
+    custom = session._session.get_component("data_loader")
+    assert not service_model.installed(custom)

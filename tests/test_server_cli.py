@@ -387,6 +387,7 @@ def test_log_writes_request_lines_and_never_credentials(launch):
     client.create_trail(Name=TRAIL, S3BucketName=BUCKET)
     client.list_trails()
     assert get(url, "/_mock_insights/calls")[0] == 200
+    assert get(url, "/_mock_insights/calls?X-Amz-Signature=presigned-secret")[0] == 400
     assert server.stop() == 0
 
     log = server.stderr()
@@ -396,7 +397,14 @@ def test_log_writes_request_lines_and_never_credentials(launch):
     assert '"GET /_mock_insights/calls HTTP/1.1" 200' in log
     assert server.process.stdout is not None
     assert server.process.stdout.read() == b""  # only the URL line goes to stdout
-    for secret_text in (SECRET, "Authorization", "Credential=", "Signature=", "AWS4-HMAC"):
+    for secret_text in (
+        SECRET,
+        "Authorization",
+        "Credential=",
+        "Signature=",
+        "AWS4-HMAC",
+        "presigned-secret",
+    ):
         assert secret_text not in log, f"{secret_text!r} was logged"
 
 

@@ -272,6 +272,7 @@ def test_put_invalid_state_is_restores_usage_error_and_changes_nothing(
         (b"{not json", "not JSON"),
         (b"[]", "a JSON object"),
         (b'"state.json"', "a JSON object"),
+        (b'{"trails": [' + b"[" * 900 + b"]" * 900 + b"]}", "nested too deeply"),
     ],
 )
 def test_put_state_refuses_what_is_not_a_snapshot_object(server, remote_client, raw, expected):

@@ -679,3 +679,17 @@ def test_ipv6_loopback(request):
     client = _client(served)
     arn = client.create_trail(Name=TRAIL, S3BucketName=BUCKET)["TrailARN"]
     assert arn == f"arn:aws:cloudtrail:{OTHER_REGION}:{CLIENT_ACCOUNT}:trail/{TRAIL}"
+
+
+def test_a_credential_scope_region_no_seed_could_hold_counts_as_unsigned():
+    """``x-`` is no region a snapshot or state file could name, so a state saved from it
+    would not load again; the request acts in the server's region instead."""
+    from mock_insights._adapters.credential_scope import parse
+
+    header = "AWS4-HMAC-SHA256 Credential=111122223333/20261124/{}/cloudtrail/aws4_request, "
+    assert parse(header.format("x-")) is None
+    scope = parse(header.format("eu-west-1"))
+    assert scope is not None and (scope.access_key_id, scope.region) == (
+        "111122223333",
+        "eu-west-1",
+    )

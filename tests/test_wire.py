@@ -144,3 +144,11 @@ def test_deep_nesting_that_parses_gets_a_modeled_answer():
     nested = b'{"Name": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
     status, body = _call(PREFIX + "GetTrail", nested)
     assert status == 400 and body["__type"] == "SerializationException"
+
+
+def test_a_map_key_with_a_dot_does_not_break_the_validation_message():
+    """botocore names a map entry ``map.key``; a key holding a dot is not a path to walk."""
+    from mock_insights._protocol.validation import _steps, _value_at
+
+    assert _value_at({"Dimensions": {"Event.Id": ""}}, _steps(".Dimensions.Event.Id")) is None
+    assert _value_at({"Dimensions": {"EventId": "x"}}, _steps(".Dimensions.EventId")) == "x"

@@ -124,7 +124,10 @@ class AnswersWhileMocked:
         _register_caller(self.meta.events, caller)  # type: ignore[attr-defined]
         if signer is not None:
             signer.mock_insights_tagged = True
-        _models().adopt(self.meta.service_model)  # type: ignore[attr-defined]
+        _models().adopt(
+            self.meta.service_model,  # type: ignore[attr-defined]
+            getattr(self, "_loader", None),
+        )
 
 
 def _add_mixin(base_classes: list[type], **_: Any) -> None:

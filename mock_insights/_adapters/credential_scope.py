@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 # AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, SignedHeaders=...
 _CREDENTIAL = re.compile(
-    r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[a-z0-9-]+)/(?P<service>[a-z0-9-]+)/"
+    r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[a-z0-9]+(?:-[a-z0-9]+)*)/"
+    r"(?P<service>[a-z0-9-]+)/"
     r"aws4_request"
 )
 

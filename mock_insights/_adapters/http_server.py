@@ -183,6 +183,9 @@ class _Handler(BaseHTTPRequestHandler):
         except server_control.ControlError as error:
             self._send(error.status, _error_body(error.code, error.message), _JSON, error.headers)
             return
+        except Exception:  # our bug: say so, keep serving
+            self._internal_failure()
+            return
         self._send(answer.status, json.dumps(answer.body).encode(), _JSON, answer.headers)
 
     def _aws(self) -> None:
@@ -222,17 +225,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._fail(501, type(error).__name__, str(error))
             return
         except Exception:  # our bug: say so, keep serving
-            traceback.print_exc(file=sys.stderr)
-            self._fail(
-                500,
-                "InternalFailure",
-                "mock_insights failed answering this request; see the server's output",
-            )
+            self._internal_failure()
             return
         if self.server.log:
             code = json.loads(response.body).get("__type") if response.status >= 400 else None
             self._detail = f" {target} as {account_id} in {region}: {code or 'ok'}"
         self._send(response.status, response.body, wire.CONTENT_TYPE, response.headers)
+
+    def _internal_failure(self) -> None:
+        traceback.print_exc(file=sys.stderr)
+        self._fail(
+            500,
+            "InternalFailure",
+            "mock_insights failed answering this request; see the server's output",
+        )
 
     def _speaks_xml(self, service: str) -> bool:
         """Whether the client expects an XML error: query-protocol clients (STS, IAM, SNS,
@@ -266,7 +272,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.log:
             detail = getattr(self, "_detail", "")
             self._detail = ""
-            self.log_message('"%s" %s %s%s', self.requestline, str(code), str(size), detail)
+            # The path without its query: a presigned URL carries credentials there.
+            line = " ".join(
+                word.partition("?")[0] if index == 1 else word
+                for index, word in enumerate(self.requestline.split(" "))
+            )
+            self.log_message('"%s" %s %s%s', line, str(code), str(size), detail)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
         if self.server.log:

@@ -27,10 +27,34 @@ LoaderSource = Callable[[], Any]
 loader_sources: list[LoaderSource] = []
 
 
-def adopt(model: ServiceModel) -> None:
+@cache
+def _installed_search_paths() -> tuple[str, ...]:
+    """Where botocore looks for models unless a session is told otherwise."""
+    return tuple(create_loader().search_paths)
+
+
+def installed(loader: Any, service: str = SERVICE_NAME) -> bool:
+    """Whether ``loader`` reads ``service``'s model where the mock would: its search paths are
+    botocore's own, plus only folders without that service (boto3 adds its resource models)."""
+    return _same_source(tuple(getattr(loader, "search_paths", ())), service)
+
+
+@cache
+def _same_source(search_paths: tuple[str, ...], service: str) -> bool:
+    import os
+
+    ours = _installed_search_paths()
+    extra = [path for path in search_paths if path not in ours]
+    return set(ours) <= set(search_paths) and not any(
+        os.path.isdir(os.path.join(path, service)) for path in extra
+    )
+
+
+def adopt(model: ServiceModel, loader: Any) -> None:
     """Answer from the model a client already loaded, instead of loading and parsing it again
-    (about 15 ms); the first one of each service is kept. Cheap: it runs per new client."""
-    if model.service_name not in _adopted:
+    (about 15 ms), if its ``loader`` reads the installed models; the first one of each
+    service is kept. Cheap: it runs per new client."""
+    if model.service_name not in _adopted and installed(loader):
         _adopted[model.service_name] = model
 
 
@@ -38,7 +62,7 @@ def _load(service: str) -> dict[str, Any]:
     """The model's data from a loader that may have it cached already, else a fresh one."""
     for source in loader_sources:
         loader = source()
-        if loader is not None:
+        if loader is not None and installed(loader):
             data: dict[str, Any] = loader.load_service_model(
                 service, type_name="service-2", api_version=None
             )  # the arguments botocore's session uses, so a cached model is found

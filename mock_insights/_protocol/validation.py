@@ -89,8 +89,13 @@ def _aws_path(steps: list[str | int]) -> str:
 
 
 def _value_at(params: Any, steps: list[str | int]) -> Any:
-    for step in steps:
-        params = params[step]
+    """The value at the path, or None if the path cannot be walked (a map key holding a dot
+    or a bracket reads as several steps)."""
+    try:
+        for step in steps:
+            params = params[step]
+    except (KeyError, IndexError, TypeError):
+        return None
     return params
 
 

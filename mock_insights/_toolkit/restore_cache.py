@@ -56,7 +56,10 @@ def file_key(path: Path, region: str, account_id: str) -> tuple[Any, ...] | None
         resolved = os.path.realpath(path)
     except (OSError, ValueError):
         return None
-    return ("file", resolved, status.st_mtime_ns, status.st_size, region, account_id)
+    # The inode and change time too: a rewrite of the same size within one tick of a coarse
+    # modification time still counts as another file.
+    stamp = (status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_size)
+    return ("file", resolved, *stamp, region, account_id)
 
 
 def data_key(region: str, account_id: str) -> tuple[Any, ...]:
@@ -67,7 +70,7 @@ def recall(key: tuple[Any, ...], data: Any = None) -> Backend | None:
     """A fresh copy of the state restored from this source before, if remembered."""
     with _lock:
         for index, entry in enumerate(_remembered):
-            if entry.key == key and (data is None or entry.data == data):
+            if entry.key == key and (data is None or _same(entry.data, data)):
                 _remembered.append(_remembered.pop(index))  # most recently used last
                 state = entry.state
                 break
@@ -75,6 +78,27 @@ def recall(key: tuple[Any, ...], data: Any = None) -> Backend | None:
             return None
     with gc_paused():
         return state.copied()
+
+
+def same_json(kept: Any, given: Any) -> bool:
+    """Equal and of the same types throughout: ``1 == True`` and ``7 == 7.0`` in Python, but
+    a restore refuses ``1`` where it takes ``True``."""
+    if type(kept) is not type(given):
+        return False
+    if type(kept) is dict:
+        return kept.keys() == given.keys() and all(
+            same_json(value, given[key]) for key, value in kept.items()
+        )
+    if type(kept) is list:
+        return len(kept) == len(given) and all(map(same_json, kept, given))
+    return bool(kept == given)
+
+
+def _same(kept: Any, given: Any) -> bool:
+    try:
+        return same_json(kept, given)
+    except RecursionError:  # nested deeper than any snapshot: the load will say so
+        return False
 
 
 def remember(key: tuple[Any, ...], data: Any, state: Backend) -> None:

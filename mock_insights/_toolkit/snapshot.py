@@ -224,20 +224,38 @@ def restore(backend: Backend, source: Source, where: Where) -> None:
         key = restore_cache.file_key(path, where.region, where.account_id) if cacheable else None
         fresh = None if key is None else restore_cache.recall(key)
         if fresh is None:
-            fresh = _load_checked(
-                backend, read_state_file(path), where, f"state file {_shown(path)}"
-            )
-            if key is not None:
+            data = read_state_file(path)
+            fresh = _load_checked(backend, data, where, f"state file {_shown(path)}")
+            if key is not None and _loads_the_same_every_time(data):
                 restore_cache.remember(key, None, fresh)
     else:
         key = restore_cache.data_key(where.region, where.account_id) if cacheable else None
         fresh = None if key is None else restore_cache.recall(key, source)
         if fresh is None:
             fresh = _load_checked(backend, source, where, None)
-            if key is not None:
+            if key is not None and _loads_the_same_every_time(source):
                 restore_cache.remember(key, source, fresh)
     with backend.lock:
         backend.replace_with(fresh)
+
+
+def _loads_the_same_every_time(data: Mapping[str, Any]) -> bool:
+    """Whether no entry leaves a time or an ID for the load to stamp (a logging trail without
+    ``StartLoggingTime``, a store without its ARN or timestamps, an Insight without its event
+    IDs): only then may a later restore take the state this one produced. Snapshots name
+    them all."""
+    return (
+        all(
+            not trail.get("IsLogging") or "StartLoggingTime" in trail
+            for trail in data.get("trails", [])
+        )
+        and all(set(store) >= _STORE_STAMPS for store in data.get("event_data_stores", []))
+        and all(set(insight) >= _INSIGHT_IDS for insight in data.get("insights", []))
+    )
+
+
+_STORE_STAMPS = frozenset({"EventDataStoreArn", "CreatedTimestamp", "UpdatedTimestamp"})
+_INSIGHT_IDS = frozenset({"SharedEventID", "StartEventID", "EndEventID"})
 
 
 def _load_checked(backend: Backend, data: Any, where: Where, origin: str | None) -> Backend:
@@ -252,6 +270,8 @@ def _load_checked(backend: Backend, data: Any, where: Where, origin: str | None)
         raise UsageError(
             f"{origin or 'the data'} is not a valid {FORMAT} snapshot: {error!r}"
         ) from error
+    except RecursionError:
+        raise UsageError(f"{origin or 'the data'} is nested too deeply to be a snapshot") from None
 
 
 def _state_path(source: str | os.PathLike[str]) -> Path:
