@@ -388,8 +388,7 @@ class InsightsMock:
         """The whole state as JSON-compatible data, to save or to ``restore`` later."""
         from ._toolkit.snapshot import snapshot
 
-        with self._locked_backend() as backend:
-            return snapshot(backend)
+        return snapshot(self._active_harness().backend)  # taken under the state's lock
 
     def restore(self, snapshot: Mapping[str, Any] | str | os.PathLike[str]) -> None:
         """Replace the whole state with a snapshot, or with a JSON state file at a path.
@@ -400,8 +399,7 @@ class InsightsMock:
         """
         from ._toolkit.snapshot import restore
 
-        with self._locked_backend() as backend:
-            restore(backend, snapshot, self._where())
+        restore(self._active_harness().backend, snapshot, self._where())  # swapped in locked
 
     def __enter__(self) -> InsightsMock:
         return self.start()

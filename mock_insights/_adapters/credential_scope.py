@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mock_insights._cloudtrail.names import REGION_FORM
+
 # AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, SignedHeaders=...
 _CREDENTIAL = re.compile(
-    r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[a-z0-9]+(?:-[a-z0-9]+)*)/"
-    r"(?P<service>[a-z0-9-]+)/"
+    rf"Credential=(?P<key>[^/,\s]+)/\d{{8}}/(?P<region>{REGION_FORM})/(?P<service>[a-z0-9-]+)/"
     r"aws4_request"
 )
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from mock_insights._cloudtrail.state import Backend
 from mock_insights._toolkit.faults import Injection
 from mock_insights._toolkit.harness import Harness
 from mock_insights._toolkit.history import CallHistory, RecordedCall
@@ -73,17 +72,8 @@ def _health(served: Served, query: dict[str, list[str]], body: Any) -> Any:
     }
 
 
-def reset(harness: Harness) -> None:
-    """Empty the state, the call history and the pending faults, as a fresh mock starts."""
-    backend = harness.backend
-    with backend.lock:
-        backend.replace_with(Backend(backend.external))
-        harness.calls.clear()
-        harness.faults.clear()
-
-
 def _reset(served: Served, query: dict[str, list[str]], body: Any) -> Any:
-    reset(served.harness)
+    served.harness.reset()
     return {}
 
 
@@ -96,9 +86,7 @@ def _where(served: Served) -> Any:
 def _get_state(served: Served, query: dict[str, list[str]], body: Any) -> Any:
     from mock_insights._toolkit.snapshot import snapshot
 
-    backend = served.harness.backend
-    with backend.lock:
-        return snapshot(backend)
+    return snapshot(served.harness.backend)  # taken under the state's lock
 
 
 def _put_state(served: Served, query: dict[str, list[str]], body: Any) -> Any:
@@ -106,9 +94,7 @@ def _put_state(served: Served, query: dict[str, list[str]], body: Any) -> Any:
 
     if not isinstance(body, dict):
         raise UsageError("PUT state takes a snapshot: a JSON object such as GET state returns")
-    backend = served.harness.backend
-    with backend.lock:
-        restore(backend, body, _where(served))
+    restore(served.harness.backend, body, _where(served))  # swapped in under the lock
     return {}
 
 

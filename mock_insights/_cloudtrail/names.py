@@ -10,6 +10,9 @@ from mock_insights.errors import ServiceError
 _NAME_CHARS = re.compile(r"[A-Za-z0-9._-]+")
 _ADJACENT_PUNCTUATION = re.compile(r"[._-]{2}")
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+# What a region name looks like wherever the mock reads one from outside (seeds, state files,
+# signatures): lowercase letters and digits in dash-separated parts, as ARNs carry them.
+REGION_FORM = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _TRAIL_ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):cloudtrail:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):trail/(?P<name>.+)"
 )

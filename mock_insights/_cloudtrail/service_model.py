@@ -7,6 +7,7 @@ mock_insights stays cheap.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -41,8 +42,6 @@ def installed(loader: Any, service: str = SERVICE_NAME) -> bool:
 
 @cache
 def _same_source(search_paths: tuple[str, ...], service: str) -> bool:
-    import os
-
     ours = _installed_search_paths()
     extra = [path for path in search_paths if path not in ours]
     return set(ours) <= set(search_paths) and not any(

@@ -29,6 +29,15 @@ class Harness:
         self.records = history_limit != 0
         self.faults = Faults()
 
+    def reset(self) -> None:
+        """Empty the state, the call history and the pending faults, as a fresh mock starts
+        (the server's ``POST /_mock_insights/reset``)."""
+        backend = self.backend
+        with backend.lock:
+            backend.replace_with(Backend(backend.external))
+            self.calls.clear()
+            self.faults.clear()
+
     def answer(self, request: WireRequest) -> WireResponse:
         """Answer one request and record it."""
         with self.backend.lock:

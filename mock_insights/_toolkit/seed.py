@@ -22,6 +22,7 @@ from mock_insights._cloudtrail import service_model
 from mock_insights._cloudtrail.account_ids import is_account_id
 from mock_insights._cloudtrail.call import Call, Params
 from mock_insights._cloudtrail.delivery import kms_key_arn, sns_topic_arn
+from mock_insights._cloudtrail.names import REGION_FORM
 from mock_insights._cloudtrail.state import (
     Backend,
     BucketCondition,
@@ -55,7 +56,7 @@ _STORE_EXTRAS = (
 )
 _STORE_STATUSES = ("ENABLED", "STOPPED_INGESTION", "PENDING_DELETION")
 _TIMESTAMP_TYPES = (int, float)
-_REGION = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # what ARNs can carry, as the handlers parse them
+_REGION = re.compile(REGION_FORM)  # what ARNs can carry, as the handlers parse them
 
 
 class Where:
