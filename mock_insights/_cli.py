@@ -215,10 +215,8 @@ def serve(args: argparse.Namespace) -> int:
         pass
     running.stop()
     if args.save_state:
-        with harness.backend.lock:
-            state = snapshot(harness.backend)
         try:
-            _save(state, args.state)
+            _save(snapshot(harness.backend), args.state)
         except OSError as error:
             print(f"mock-insights: cannot save the state to {args.state}: {error}", file=sys.stderr)
             return 1
